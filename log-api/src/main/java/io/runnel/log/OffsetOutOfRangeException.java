@@ -11,8 +11,10 @@ import java.util.Objects;
 public class OffsetOutOfRangeException extends LogException {
     private static final long serialVersionUID = 1L;
 
-    /** The partition. */
-    private final TopicPartition partition;
+    /** The partition's topic, kept apart so that the exception stays serialisable. */
+    private final String topic;
+    /** The partition number. */
+    private final int partition;
     /** The offset asked for. */
     private final long offset;
 
@@ -27,7 +29,8 @@ public class OffsetOutOfRangeException extends LogException {
     public OffsetOutOfRangeException(TopicPartition partition, long offset, long startOffset, long endOffset) {
         super("offset " + offset + " is out of range for " + partition
                 + ": expected " + startOffset + " <= offset <= " + endOffset);
-        this.partition = Objects.requireNonNull(partition, "partition");
+        this.topic = Objects.requireNonNull(partition, "partition").topic();
+        this.partition = partition.partition();
         this.offset = offset;
     }
 
@@ -37,7 +40,7 @@ public class OffsetOutOfRangeException extends LogException {
      * @return the partition
      */
     public TopicPartition partition() {
-        return partition;
+        return new TopicPartition(topic, partition);
     }
 
     /**
