@@ -7,4 +7,6 @@ module io.runnel.log.core {
     requires org.slf4j;
     // sun.misc.Unsafe#invokeCleaner: unmap a segment deterministically once no reader holds it.
     requires jdk.unsupported;
+
+    provides io.runnel.log.spi.CommitLogProvider with io.runnel.log.core.RunnelProvider;
 }

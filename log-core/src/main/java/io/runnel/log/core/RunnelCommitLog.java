@@ -1,0 +1,516 @@
+package io.runnel.log.core;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.runnel.log.CommitLog;
+import io.runnel.log.CommitLogBuilder;
+import io.runnel.log.Consumer;
+import io.runnel.log.ConsumerConfig;
+import io.runnel.log.CorruptLogException;
+import io.runnel.log.FlushPolicy;
+import io.runnel.log.LogClosedException;
+import io.runnel.log.Producer;
+import io.runnel.log.ProducerConfig;
+import io.runnel.log.Serde;
+import io.runnel.log.StorageException;
+import io.runnel.log.Topic;
+import io.runnel.log.TopicConfig;
+import io.runnel.log.TopicExistsException;
+import io.runnel.log.TopicPartition;
+import io.runnel.log.UnknownTopicException;
+import io.runnel.log.core.client.RunnelConsumer;
+import io.runnel.log.core.client.RunnelProducer;
+import io.runnel.log.core.storage.AtomicFiles;
+import io.runnel.log.core.storage.CheckpointFile;
+import io.runnel.log.core.storage.LogConfig;
+import io.runnel.log.core.storage.PartitionLog;
+import io.runnel.log.core.storage.SegmentFiles;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commit log of one directory: its lock, its topics and their partition logs, the
+ * recovery-point checkpoint, the clean-shutdown marker, and one background thread that flushes
+ * rolled segments and interval flush policies and writes checkpoints.
+ *
+ * <p>Thread-safe: topic administration is serialised; producers and consumers run concurrently.
+ */
+public final class RunnelCommitLog implements CommitLog, LogAccess {
+    private static final Logger LOG = LoggerFactory.getLogger(RunnelCommitLog.class);
+    static final String CLEAN_SHUTDOWN = ".clean-shutdown";
+    static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
+    /** How often recovery points are checkpointed when they moved. */
+    static final long CHECKPOINT_INTERVAL_MS = 1000;
+
+    private final Path dir;
+    private final FlushPolicy flushPolicy;
+    private final TopicConfig topicDefaults;
+    private final DirectoryLock lock;
+    private final ScheduledThreadPoolExecutor background;
+    private final Object adminLock = new Object();
+    private final Map<String, RunnelTopic> topics = new LinkedHashMap<>();
+    private volatile Map<String, RunnelTopic> topicView = Map.of();
+    private final Map<TopicPartition, Long> lastCheckpointed = new HashMap<>();
+    private volatile boolean closed;
+
+    private RunnelCommitLog(Path dir, FlushPolicy flushPolicy, TopicConfig topicDefaults, DirectoryLock lock) {
+        this.dir = dir;
+        this.flushPolicy = flushPolicy;
+        this.topicDefaults = topicDefaults;
+        this.lock = lock;
+        this.background = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "runnel-log-background-" + dir.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+        background.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /**
+     * Opens (or creates) the log in {@code settings.directory()}.
+     *
+     * @param settings the builder's settings
+     * @return the open log
+     */
+    static RunnelCommitLog open(CommitLogBuilder settings) {
+        Path dir = Objects.requireNonNull(settings.directory(), "directory").toAbsolutePath();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new StorageException("log directory " + dir + " is a file; expected a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot create log directory " + dir + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new StorageException("log directory " + dir + " is not writable");
+        }
+        DirectoryLock lock = DirectoryLock.acquire(dir);
+        RunnelCommitLog log = null;
+        try {
+            log = new RunnelCommitLog(dir, settings.flushPolicy(), settings.topicDefaults(), lock);
+            log.load();
+            return log;
+        } catch (RuntimeException e) {
+            if (log != null) {
+                log.abandon();
+            } else {
+                lock.close();
+            }
+            throw e;
+        }
+    }
+
+    private void load() {
+        Path marker = dir.resolve(CLEAN_SHUTDOWN);
+        boolean clean = Files.exists(marker);
+        Map<TopicPartition, Long> recoveryPoints = readRecoveryPoints(clean);
+        Map<String, TopicConfig> configs = TopicMetadataStore.read(dir);
+        removeOrphanDirectories(configs);
+        for (Map.Entry<String, TopicConfig> e : configs.entrySet()) {
+            topics.put(e.getKey(), openTopic(e.getKey(), e.getValue(), clean, recoveryPoints));
+        }
+        topicView = Map.copyOf(topics);
+        try {
+            Files.deleteIfExists(marker);
+            AtomicFiles.fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot remove " + marker + ": " + e.getMessage(), e);
+        }
+        writeRecoveryPoints();
+        background.scheduleWithFixedDelay(this::checkpointIfMoved, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
+        if (flushPolicy.kind() == FlushPolicy.Kind.EVERY_INTERVAL) {
+            long ms = Math.max(1, flushPolicy.interval().toMillis());
+            background.scheduleWithFixedDelay(this::flushAll, ms, ms, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("opened {} ({} topics, {} shutdown)", dir, topics.size(), clean ? "clean" : "unclean");
+    }
+
+    private Map<TopicPartition, Long> readRecoveryPoints(boolean clean) {
+        Map<TopicPartition, Long> points = new HashMap<>();
+        Path file = dir.resolve(RECOVERY_POINT_CHECKPOINT);
+        try {
+            List<String[]> entries = CheckpointFile.read(file, 3);
+            if (entries != null) {
+                int line = 2;
+                for (String[] e : entries) {
+                    int partition = (int) CheckpointFile.parseOffset(file, line, e[1]);
+                    points.put(new TopicPartition(e[0], partition), CheckpointFile.parseOffset(file, line, e[2]));
+                    line++;
+                }
+            }
+        } catch (CorruptLogException e) {
+            if (!clean) {
+                LOG.warn("ignoring damaged {} ({}); every segment will be recovered", file, e.getMessage());
+            }
+            points.clear();
+        }
+        return points;
+    }
+
+    private RunnelTopic openTopic(String name, TopicConfig config, boolean clean, Map<TopicPartition, Long> points) {
+        List<RunnelPartition> parts = new ArrayList<>();
+        try {
+            for (int p = 0; p < config.partitions(); p++) {
+                TopicPartition tp = new TopicPartition(name, p);
+                Path pdir = dir.resolve(SegmentFiles.partitionDirName(name, p));
+                PartitionLog log = PartitionLog.open(tp, pdir, LogConfig.of(config), flushPolicy, background, clean,
+                        points.getOrDefault(tp, 0L));
+                parts.add(new RunnelPartition(log));
+            }
+        } catch (RuntimeException e) {
+            for (RunnelPartition rp : parts) {
+                rp.log().closeForDelete();
+            }
+            throw e;
+        }
+        return new RunnelTopic(name, config, parts);
+    }
+
+    /** Partition directories that no topic owns: a topic deletion or creation cut short by a crash. */
+    private void removeOrphanDirectories(Map<String, TopicConfig> configs) {
+        List<Path> orphans = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(SegmentFiles.DELETE_DIR_SUFFIX)) {
+                    orphans.add(p);
+                    continue;
+                }
+                int dash = name.lastIndexOf('-');
+                if (dash <= 0) {
+                    continue;
+                }
+                String topic = name.substring(0, dash);
+                int partition;
+                try {
+                    partition = Integer.parseInt(name.substring(dash + 1));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                TopicConfig c = configs.get(topic);
+                if (c == null || partition >= c.partitions()) {
+                    LOG.warn("removing partition directory {}: no such topic partition in {}", p,
+                            TopicMetadataStore.FILE_NAME);
+                    orphans.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot list log directory " + dir + ": " + e.getMessage(), e);
+        }
+        for (Path p : orphans) {
+            deleteRecursively(p);
+        }
+    }
+
+    // ------------------------------------------------------------------ topics
+
+    @Override
+    public Topic createTopic(String name, int partitions) {
+        return createTopic(name, topicDefaults.toBuilder().partitions(partitions).build());
+    }
+
+    @Override
+    public Topic createTopic(String name, TopicConfig config) {
+        TopicNames.validate(name);
+        Objects.requireNonNull(config, "config");
+        return createTopicInternal(name, config);
+    }
+
+    RunnelTopic createTopicInternal(String name, TopicConfig config) {
+        synchronized (adminLock) {
+            ensureOpen();
+            if (topics.containsKey(name)) {
+                throw new TopicExistsException("topic " + name + " already exists in " + dir);
+            }
+            List<RunnelPartition> parts = new ArrayList<>();
+            try {
+                for (int p = 0; p < config.partitions(); p++) {
+                    Path pdir = dir.resolve(SegmentFiles.partitionDirName(name, p));
+                    if (Files.exists(pdir)) {
+                        deleteRecursively(pdir);
+                    }
+                    PartitionLog log = PartitionLog.open(new TopicPartition(name, p), pdir, LogConfig.of(config),
+                            flushPolicy, background, true, 0);
+                    parts.add(new RunnelPartition(log));
+                }
+                Map<String, TopicConfig> next = configs();
+                next.put(name, config);
+                TopicMetadataStore.write(dir, next);
+            } catch (RuntimeException e) {
+                for (RunnelPartition rp : parts) {
+                    rp.log().closeForDelete();
+                    deleteRecursively(rp.log().dir());
+                }
+                throw e;
+            }
+            RunnelTopic topic = new RunnelTopic(name, config, parts);
+            topics.put(name, topic);
+            topicView = Map.copyOf(topics);
+            return topic;
+        }
+    }
+
+    private Map<String, TopicConfig> configs() {
+        Map<String, TopicConfig> m = new LinkedHashMap<>();
+        for (RunnelTopic t : topics.values()) {
+            m.put(t.name(), t.config());
+        }
+        return m;
+    }
+
+    @Override
+    public Optional<Topic> topic(String name) {
+        ensureOpen();
+        return Optional.ofNullable(topicView.get(name));
+    }
+
+    @Override
+    public Collection<Topic> topics() {
+        ensureOpen();
+        return List.copyOf(topicView.values());
+    }
+
+    @Override
+    public void deleteTopic(String name) {
+        TopicNames.validate(name, true);
+        synchronized (adminLock) {
+            ensureOpen();
+            RunnelTopic topic = topics.get(name);
+            if (topic == null) {
+                throw new UnknownTopicException("topic " + name + " does not exist in " + dir);
+            }
+            Map<String, TopicConfig> next = configs();
+            next.remove(name);
+            TopicMetadataStore.write(dir, next);
+            topics.remove(name);
+            topicView = Map.copyOf(topics);
+            String tag = "." + UUID.randomUUID().toString().replace("-", "") + SegmentFiles.DELETE_DIR_SUFFIX;
+            for (RunnelPartition p : topic.runnelPartitions()) {
+                p.log().closeForDelete();
+                Path pdir = p.log().dir();
+                Path doomed = pdir.resolveSibling(pdir.getFileName() + tag);
+                try {
+                    Files.move(pdir, doomed);
+                } catch (IOException e) {
+                    throw new StorageException("cannot delete " + pdir + ": " + e.getMessage(), e);
+                }
+                deleteRecursively(doomed);
+            }
+            AtomicFiles.fsyncDirectory(dir);
+        }
+    }
+
+    // ------------------------------------------------------------------ LogAccess
+
+    @Override
+    public PartitionLog partitionLog(TopicPartition tp) {
+        ensureOpen();
+        RunnelTopic t = topicView.get(tp.topic());
+        if (t == null) {
+            throw new UnknownTopicException("topic " + tp.topic() + " does not exist in " + dir);
+        }
+        return t.runnelPartition(tp.partition()).log();
+    }
+
+    @Override
+    public int partitionCount(String topic) {
+        ensureOpen();
+        RunnelTopic t = topicView.get(Objects.requireNonNull(topic, "topic"));
+        if (t == null) {
+            throw new UnknownTopicException("topic " + topic + " does not exist in " + dir);
+        }
+        return t.partitionCount();
+    }
+
+    // ------------------------------------------------------------------ clients
+
+    @Override
+    public <K, V> Producer<K, V> producer(Serde<K> keys, Serde<V> values) {
+        return producer(ProducerConfig.builder().build(), keys, values);
+    }
+
+    @Override
+    public <K, V> Producer<K, V> producer(ProducerConfig config, Serde<K> keys, Serde<V> values) {
+        ensureOpen();
+        return new RunnelProducer<>(this, config, keys, values);
+    }
+
+    @Override
+    public <K, V> Consumer<K, V> consumer(ConsumerConfig config, Serde<K> keys, Serde<V> values) {
+        ensureOpen();
+        return new RunnelConsumer<>(this, config, keys, values);
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new LogClosedException("commit log " + dir + " is closed");
+        }
+    }
+
+    @Override
+    public void ensureOpenForClients() {
+        ensureOpen();
+    }
+
+    private void flushAll() {
+        for (RunnelTopic t : topicView.values()) {
+            for (RunnelPartition p : t.runnelPartitions()) {
+                if (!p.log().isClosed()) {
+                    try {
+                        p.log().flush();
+                    } catch (RuntimeException e) {
+                        LOG.warn("interval flush of {} failed", p.id(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkpointIfMoved() {
+        try {
+            boolean moved = false;
+            synchronized (adminLock) {
+                for (RunnelTopic t : topics.values()) {
+                    for (RunnelPartition p : t.runnelPartitions()) {
+                        Long last = lastCheckpointed.get(p.id());
+                        if (last == null || last != p.log().recoveryPoint()) {
+                            moved = true;
+                        }
+                    }
+                }
+                if (moved && !closed) {
+                    writeRecoveryPoints();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("writing {} failed", RECOVERY_POINT_CHECKPOINT, e);
+        }
+    }
+
+    private void writeRecoveryPoints() {
+        List<String[]> lines = new ArrayList<>();
+        lastCheckpointed.clear();
+        for (RunnelTopic t : topics.values()) {
+            for (RunnelPartition p : t.runnelPartitions()) {
+                long rp = p.log().recoveryPoint();
+                lastCheckpointed.put(p.id(), rp);
+                lines.add(new String[] {p.id().topic(), Integer.toString(p.id().partition()), Long.toString(rp)});
+            }
+        }
+        CheckpointFile.write(dir.resolve(RECOVERY_POINT_CHECKPOINT), lines);
+    }
+
+    @Override
+    public void close() {
+        synchronized (adminLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            background.shutdown();
+            try {
+                if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("background flushes of {} did not finish in 30 s", dir);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            RuntimeException failure = null;
+            for (RunnelTopic t : topics.values()) {
+                for (RunnelPartition p : t.runnelPartitions()) {
+                    try {
+                        p.log().close();
+                    } catch (RuntimeException e) {
+                        failure = failure == null ? e : failure;
+                    }
+                }
+            }
+            try {
+                if (failure == null) {
+                    writeRecoveryPoints();
+                    AtomicFiles.write(dir.resolve(CLEAN_SHUTDOWN), new byte[0]);
+                }
+            } catch (IOException | RuntimeException e) {
+                failure = new StorageException("cannot record the clean shutdown of " + dir + ": " + e.getMessage(), e);
+            } finally {
+                lock.close();
+            }
+            LOG.info("closed {}", dir);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** Releases what a failed open took, without marking a clean shutdown. */
+    private void abandon() {
+        closed = true;
+        background.shutdownNow();
+        for (RunnelTopic t : topics.values()) {
+            for (RunnelPartition p : t.runnelPartitions()) {
+                p.log().closeForDelete();
+            }
+        }
+        lock.close();
+    }
+
+    static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new StorageException("cannot delete " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CommitLog[" + dir + ", topics=" + topicView.keySet() + "]";
+    }
+}

@@ -1,0 +1,906 @@
+package io.runnel.log.core.storage;
+
+import static io.runnel.log.core.record.RecordBatchDescriptor.HEADER_SIZE;
+import static io.runnel.log.core.record.RecordBatchDescriptor.LOG_OVERHEAD;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MAGIC_V2;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MIN_BATCH_LENGTH;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.runnel.log.CorruptLogException;
+import io.runnel.log.StorageException;
+import io.runnel.log.core.index.OffsetIndex;
+import io.runnel.log.core.index.TimeIndex;
+import io.runnel.log.core.record.RecordBatchView;
+import io.runnel.log.core.record.RecordCursor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One segment of a partition: a {@code .log} file of whole record batches, memory-mapped, with
+ * its {@code .index} and {@code .timeindex}.
+ *
+ * <p>The active segment is mapped read-write over its whole capacity and written in place; the
+ * space ahead of the writer is reserved through {@link FileChannel} (real blocks, so a full disk
+ * is an {@link IOException} here, never a SIGBUS in the mapping). Bytes become visible to
+ * readers when {@link #size()} is published. Rolling trims the log and its indexes to their
+ * valid size. Inactive segments are mapped read-only on first read.
+ *
+ * <p>The mapping is released only when the last holder lets go: the owning partition holds one
+ * reference, every read {@link #retain() retains} one; {@link #release()} of the last one
+ * unmaps. So no thread can touch an unmapped segment.
+ *
+ * <p>Thread-safety: one writer (under the partition's append lock) and any number of
+ * concurrent readers, who must hold a reference while they touch the buffer.
+ */
+public final class LogSegment {
+    private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
+
+    /** Bytes reserved ahead of the writer at a time. */
+    static final int RESERVE_CHUNK = 4 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
+
+    private final Path dir;
+    private final long baseOffset;
+    private final LogConfig config;
+    private final Path logFile;
+    private final AtomicInteger refs = new AtomicInteger(1);
+
+    /** Open while the segment is writable. */
+    private FileChannel channel;
+    /** The mapping: read-write over {@link #capacity} while active, else read-only, or null until first read. */
+    private volatile MappedByteBuffer mmap;
+    private int capacity;
+    private int reserved;
+    private volatile int size;
+    private volatile boolean active;
+
+    private volatile OffsetIndex offsetIndex;
+    private volatile TimeIndex timeIndex;
+
+    /** Writer state, as Kafka's LogSegment. */
+    private long maxTimestampSoFar = TimeIndex.NO_TIMESTAMP;
+    private long offsetOfMaxTimestampSoFar = -1;
+    private int bytesSinceLastIndexEntry;
+    /** The offset after the last batch, or -1 when not known yet (inactive, never scanned). */
+    private volatile long nextOffset = -1;
+    /** Wall-clock ms of the first append in this process, for segment.ms; -1 when none. */
+    private long firstAppendMs = -1;
+    private volatile boolean flushed;
+
+    private LogSegment(Path dir, long baseOffset, LogConfig config) {
+        this.dir = dir;
+        this.baseOffset = baseOffset;
+        this.config = config;
+        this.logFile = SegmentFiles.logFile(dir, baseOffset);
+    }
+
+    /**
+     * Creates a new, empty, active segment. Leftover files with the same base offset are replaced.
+     *
+     * @param dir        the partition directory
+     * @param baseOffset the first offset it will hold
+     * @param config     the partition's settings
+     * @param minCapacity the least capacity needed (a batch larger than {@code segment.bytes})
+     * @return the active segment
+     */
+    public static LogSegment create(Path dir, long baseOffset, LogConfig config, int minCapacity) {
+        LogSegment s = new LogSegment(dir, baseOffset, config);
+        try {
+            Files.deleteIfExists(SegmentFiles.indexFile(dir, baseOffset));
+            Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
+            try (FileChannel ch = FileChannel.open(s.logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.size();
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot create segment " + s.logFile + ": " + e.getMessage(), e);
+        }
+        s.size = 0;
+        s.nextOffset = baseOffset;
+        s.flushed = true;
+        s.makeActive(minCapacity);
+        return s;
+    }
+
+    /**
+     * Opens an existing segment without reading it; its mapping and indexes load on first use.
+     *
+     * @param dir        the partition directory
+     * @param baseOffset its base offset
+     * @param config     the partition's settings
+     * @return the inactive segment
+     */
+    public static LogSegment open(Path dir, long baseOffset, LogConfig config) {
+        LogSegment s = new LogSegment(dir, baseOffset, config);
+        try {
+            long length = Files.size(s.logFile);
+            if (length > Integer.MAX_VALUE) {
+                throw new CorruptLogException(s.logFile, Integer.MAX_VALUE, "segment is larger than 2 GiB");
+            }
+            s.size = (int) length;
+        } catch (IOException e) {
+            throw new StorageException("cannot open segment " + s.logFile + ": " + e.getMessage(), e);
+        }
+        s.flushed = true;
+        return s;
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /**
+     * The first offset this segment can hold.
+     *
+     * @return the base offset
+     */
+    public long baseOffset() {
+        return baseOffset;
+    }
+
+    /**
+     * The published size in bytes.
+     *
+     * @return bytes of whole batches
+     */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * The segment's log file.
+     *
+     * @return its path
+     */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /**
+     * Whether this is the partition's writable segment.
+     *
+     * @return true while active
+     */
+    public boolean isActive() {
+        return active;
+    }
+
+    /**
+     * The offset after the last batch, scanning the tail from the last index entry when not
+     * known yet.
+     *
+     * @return the next offset; the base offset when empty
+     */
+    public long nextOffset() {
+        long n = nextOffset;
+        if (n >= 0) {
+            return n;
+        }
+        synchronized (this) {
+            if (nextOffset < 0) {
+                nextOffset = scanTailForNextOffset();
+            }
+            return nextOffset;
+        }
+    }
+
+    /**
+     * The largest timestamp in the segment, as Kafka's {@code largestTimestamp}: from the time
+     * index (whose last entry is the maximum once the segment rolled or closed).
+     *
+     * @return the largest timestamp, or -1 when none
+     */
+    public long largestTimestamp() {
+        if (active) {
+            return maxTimestampSoFar;
+        }
+        return timeIndex().lastTimestamp();
+    }
+
+    // ------------------------------------------------------------------ references
+
+    /**
+     * Takes a reference for reading. Fails when the segment was closed or deleted.
+     *
+     * @return true when a reference was taken
+     */
+    public boolean retain() {
+        for (;;) {
+            int r = refs.get();
+            if (r <= 0) {
+                return false;
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a reference; the last one releases the mapping and files. */
+    public void release() {
+        if (refs.decrementAndGet() == 0) {
+            closeResources();
+        }
+    }
+
+    // ------------------------------------------------------------------ mapping
+
+    /**
+     * The segment's bytes; valid up to {@link #size()}. The caller holds a reference.
+     *
+     * @return the mapping
+     */
+    public ByteBuffer buffer() {
+        MappedByteBuffer m = mmap;
+        if (m != null) {
+            return m;
+        }
+        synchronized (this) {
+            if (mmap == null) {
+                try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ)) {
+                    mmap = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                } catch (IOException e) {
+                    throw new StorageException("cannot map segment " + logFile + ": " + e.getMessage(), e);
+                }
+            }
+            return mmap;
+        }
+    }
+
+    /**
+     * Makes the segment writable: maps it read-write over its capacity and opens its indexes
+     * for appending. Used for a new segment, for the last segment on open, and after truncation.
+     *
+     * @param minCapacity the least capacity needed
+     */
+    public synchronized void makeActive(int minCapacity) {
+        try {
+            int cap = Math.max(config.segmentBytes(), Math.max(minCapacity, size));
+            FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            MappedByteBuffer m;
+            try {
+                m = ch.map(FileChannel.MapMode.READ_WRITE, 0, cap);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            MappedByteBuffer old = mmap;
+            closeQuietly(channel);
+            channel = ch;
+            capacity = cap;
+            reserved = size;
+            mmap = m;
+            // The old read-only mapping may still be in a reader's hands: the GC releases it.
+            if (old != null && old != m) {
+                LOG.trace("remapped {} for append", logFile);
+            }
+            OffsetIndex oi = openOffsetIndex(true);
+            TimeIndex ti = openTimeIndex(true);
+            if (oi.sanityCheck(size) != null || ti.sanityCheck(size) != null) {
+                rebuildIndexes(oi, ti, m);
+            }
+            offsetIndex = oi;
+            timeIndex = ti;
+            bytesSinceLastIndexEntry = size - oi.lastPosition();
+            if (ti.entries() > 0) {
+                maxTimestampSoFar = ti.lastTimestamp();
+                offsetOfMaxTimestampSoFar = ti.lastOffset();
+            }
+            active = true;
+            if (nextOffset < 0) {
+                nextOffset = scanTailForNextOffset();
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot open segment " + logFile + " for append: " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ indexes
+
+    /**
+     * The offset index, loaded (and checked, rebuilt when missing or insane) on first use.
+     *
+     * @return the offset index
+     */
+    public OffsetIndex offsetIndex() {
+        OffsetIndex oi = offsetIndex;
+        if (oi == null) {
+            loadIndexes();
+            oi = offsetIndex;
+        }
+        return oi;
+    }
+
+    /**
+     * The time index, loaded on first use.
+     *
+     * @return the time index
+     */
+    public TimeIndex timeIndex() {
+        TimeIndex ti = timeIndex;
+        if (ti == null) {
+            loadIndexes();
+            ti = timeIndex;
+        }
+        return ti;
+    }
+
+    private synchronized void loadIndexes() {
+        if (offsetIndex != null) {
+            return;
+        }
+        try {
+            boolean present = Files.exists(SegmentFiles.indexFile(dir, baseOffset))
+                    && Files.exists(SegmentFiles.timeIndexFile(dir, baseOffset));
+            if (present) {
+                OffsetIndex oi = openOffsetIndex(false);
+                TimeIndex ti = openTimeIndex(false);
+                String problem = oi.sanityCheck(size);
+                if (problem == null) {
+                    problem = ti.sanityCheck(size);
+                }
+                if (problem == null) {
+                    timeIndex = ti;
+                    offsetIndex = oi;
+                    return;
+                }
+                LOG.warn("rebuilding the indexes of {}: {}", logFile, problem);
+                oi.closeWithoutTrim();
+                ti.closeWithoutTrim();
+            } else {
+                LOG.info("rebuilding the missing indexes of {}", logFile);
+            }
+            OffsetIndex oi = openOffsetIndex(true);
+            TimeIndex ti = openTimeIndex(true);
+            rebuildIndexes(oi, ti, buffer());
+            oi.trimToValidSize();
+            ti.trimToValidSize();
+            timeIndex = ti;
+            offsetIndex = oi;
+        } catch (IOException e) {
+            throw new StorageException("cannot open the indexes of " + logFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private OffsetIndex openOffsetIndex(boolean writable) throws IOException {
+        return new OffsetIndex(SegmentFiles.indexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes(), writable);
+    }
+
+    private TimeIndex openTimeIndex(boolean writable) throws IOException {
+        return new TimeIndex(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes(), writable);
+    }
+
+    /** Rebuilds both indexes from the (already validated) batches, by Kafka's rule. */
+    private void rebuildIndexes(OffsetIndex oi, TimeIndex ti, ByteBuffer buf) {
+        oi.reset();
+        ti.reset();
+        RecordBatchView view = new RecordBatchView();
+        int pos = 0;
+        int lastIndexEntry = 0;
+        long maxTs = TimeIndex.NO_TIMESTAMP;
+        long maxTsOffset = -1;
+        int limit = size;
+        while (pos < limit) {
+            if (limit - pos < HEADER_SIZE) {
+                break;
+            }
+            view.wrap(buf, pos);
+            int batchSize = view.sizeInBytes();
+            if (view.batchLength() < MIN_BATCH_LENGTH || batchSize > limit - pos) {
+                break;
+            }
+            if (view.maxTimestamp() > maxTs) {
+                maxTs = view.maxTimestamp();
+                maxTsOffset = view.lastOffset();
+            }
+            if (pos - lastIndexEntry > config.indexIntervalBytes()) {
+                oi.append(view.lastOffset(), pos);
+                ti.maybeAppend(maxTs, maxTsOffset, false);
+                lastIndexEntry = pos;
+            }
+            pos += batchSize;
+        }
+        if (maxTs != TimeIndex.NO_TIMESTAMP) {
+            ti.maybeAppend(maxTs, maxTsOffset, true);
+        }
+    }
+
+    // ------------------------------------------------------------------ recovery
+
+    /**
+     * Recovers the segment after a crash, as Kafka's {@code LogSegment.recover}: validates every
+     * batch (size, magic, CRC, offsets), truncates the log at the first invalid one, and rebuilds
+     * both indexes from the valid batches.
+     *
+     * @param minNextOffset the offset the first batch must not go below (the previous segment's end)
+     * @return the number of bytes truncated
+     */
+    public synchronized int recover(long minNextOffset) {
+        long fileSize;
+        try {
+            fileSize = Files.size(logFile);
+        } catch (IOException e) {
+            throw new StorageException("cannot read segment " + logFile + ": " + e.getMessage(), e);
+        }
+        int scanLimit = (int) Math.min(fileSize, Integer.MAX_VALUE);
+        ByteBuffer buf;
+        try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ)) {
+            buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, scanLimit);
+        } catch (IOException e) {
+            throw new StorageException("cannot map segment " + logFile + ": " + e.getMessage(), e);
+        }
+        RecordBatchView view = new RecordBatchView();
+        int pos = 0;
+        long expected = Math.max(minNextOffset, baseOffset);
+        String stopReason = null;
+        while (pos < scanLimit) {
+            stopReason = checkBatch(view, buf, pos, scanLimit, expected, !config.compacted());
+            if (stopReason != null) {
+                break;
+            }
+            expected = view.lastOffset() + 1;
+            pos += view.sizeInBytes();
+        }
+        int truncated = scanLimit - pos;
+        if (truncated > 0) {
+            if (stopReason != null && !stopReason.startsWith("zero")) {
+                LOG.warn("recovery of {}: truncating {} bytes at position {} ({})", logFile, truncated, pos, stopReason);
+            } else {
+                LOG.info("recovery of {}: dropping {} bytes of preallocated tail at position {}", logFile, truncated, pos);
+            }
+        }
+        MappedBuffers.unmap((MappedByteBuffer) buf);
+        try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE)) {
+            ch.truncate(pos);
+            ch.force(true);
+        } catch (IOException e) {
+            throw new StorageException("cannot truncate segment " + logFile + ": " + e.getMessage(), e);
+        }
+        size = pos;
+        nextOffset = pos == 0 ? baseOffset : expected;
+        if (offsetIndex != null) {
+            offsetIndex.closeWithoutTrim();
+            timeIndex.closeWithoutTrim();
+        }
+        try {
+            OffsetIndex oi = openOffsetIndex(true);
+            TimeIndex ti = openTimeIndex(true);
+            rebuildIndexes(oi, ti, buffer());
+            oi.trimToValidSize();
+            ti.trimToValidSize();
+            offsetIndex = oi;
+            timeIndex = ti;
+        } catch (IOException e) {
+            throw new StorageException("cannot rebuild the indexes of " + logFile + ": " + e.getMessage(), e);
+        }
+        return truncated;
+    }
+
+    /**
+     * Checks the batch at {@code pos}: null when valid, else why not. Never throws for bad bytes.
+     */
+    private String checkBatch(RecordBatchView view, ByteBuffer buf, int pos, int limit, long minOffset, boolean dense) {
+        int remaining = limit - pos;
+        if (remaining < LOG_OVERHEAD) {
+            return "torn batch header (" + remaining + " bytes)";
+        }
+        int batchLength = buf.getInt(pos + 8);
+        long base = buf.getLong(pos);
+        if (batchLength == 0 && base == 0) {
+            return "zero bytes (preallocated tail)";
+        }
+        if (remaining < HEADER_SIZE) {
+            return "torn batch header (" + remaining + " bytes)";
+        }
+        view.wrap(buf, pos);
+        if (batchLength < MIN_BATCH_LENGTH) {
+            return "batch length " + batchLength + " below the minimum " + MIN_BATCH_LENGTH;
+        }
+        if (batchLength > remaining - LOG_OVERHEAD) {
+            return "torn batch: length " + batchLength + " past the end of the file";
+        }
+        if (view.magic() != MAGIC_V2) {
+            return "magic " + view.magic() + ", expected " + MAGIC_V2;
+        }
+        if (!view.isValid()) {
+            return "CRC mismatch";
+        }
+        if (view.baseOffset() < minOffset) {
+            return "base offset " + view.baseOffset() + " below the expected " + minOffset;
+        }
+        if (dense && view.baseOffset() != minOffset) {
+            return "base offset " + view.baseOffset() + ", expected " + minOffset + " (offsets are dense)";
+        }
+        if (view.lastOffsetDelta() < 0 || view.lastOffset() - baseOffset > Integer.MAX_VALUE) {
+            return "last offset " + view.lastOffset() + " out of range for segment " + baseOffset;
+        }
+        return null;
+    }
+
+    /** The next offset from the batches after the last index entry (all of them when none). */
+    private long scanTailForNextOffset() {
+        int limit = size;
+        if (limit == 0) {
+            return baseOffset;
+        }
+        ByteBuffer buf = buffer();
+        int pos = offsetIndex().lastPosition();
+        RecordBatchView view = new RecordBatchView();
+        long next = baseOffset;
+        boolean first = true;
+        while (pos < limit) {
+            String problem = checkBatch(view, buf, pos, limit, first ? baseOffset : next, !first && !config.compacted());
+            first = false;
+            if (problem != null) {
+                throw new CorruptLogException(logFile, pos, problem);
+            }
+            next = view.lastOffset() + 1;
+            pos += view.sizeInBytes();
+        }
+        return next;
+    }
+
+    // ------------------------------------------------------------------ append
+
+    /**
+     * Whether a batch of {@code batchSize} bytes should go to a new segment, as Kafka's
+     * {@code shouldRoll}: when it would not fit {@code segment.bytes}, when the segment is older
+     * than {@code segment.ms}, or when an index is full.
+     *
+     * @param batchSize the size of the batch to append
+     * @param nowMs     the wall-clock time
+     * @return true to roll first
+     */
+    public boolean shouldRoll(int batchSize, long nowMs) {
+        if (size == 0) {
+            return batchSize > capacity;
+        }
+        return size > config.segmentBytes() - batchSize
+                || batchSize > capacity - size
+                || (firstAppendMs >= 0 && nowMs - firstAppendMs > config.segmentMs())
+                || offsetIndex.isFull() || timeIndex.isFull();
+    }
+
+    /**
+     * Reserves room for {@code bytes} more bytes at the write position, allocating real blocks
+     * through the channel so the mapping never writes into a hole.
+     *
+     * @param bytes bytes about to be written
+     * @throws StorageException when the disk is full or the file cannot be extended
+     */
+    public void reserve(int bytes) {
+        int needed = size + bytes;
+        if (needed <= reserved) {
+            return;
+        }
+        if (needed > capacity) {
+            throw new IllegalStateException("segment " + logFile + " cannot hold " + bytes + " more bytes");
+        }
+        int target = (int) Math.min(capacity, Math.max((long) needed, (long) reserved + RESERVE_CHUNK));
+        try {
+            long pos = reserved;
+            while (pos < target) {
+                ByteBuffer z = ZEROS.duplicate();
+                z.limit((int) Math.min(z.capacity(), target - pos));
+                pos += channel.write(z, pos);
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot reserve " + (target - reserved) + " bytes in " + logFile
+                    + " (disk full?): " + e.getMessage(), e);
+        }
+        reserved = target;
+    }
+
+    /**
+     * The mapping to encode a batch into, at {@link #size()}; call {@link #reserve} first and
+     * {@link #commit} after.
+     *
+     * @return the writable mapping
+     */
+    public ByteBuffer writeBuffer() {
+        return mmap;
+    }
+
+    /**
+     * Copies whole, valid batches into the segment and commits them.
+     *
+     * @param src      the bytes
+     * @param srcPos   where the batch starts in {@code src}
+     * @param length   the batch size
+     * @param lastOffset   the batch's last offset
+     * @param maxTimestamp the batch's max timestamp
+     * @param nowMs        wall-clock time, for segment.ms
+     */
+    public void append(ByteBuffer src, int srcPos, int length, long lastOffset, long maxTimestamp, long nowMs) {
+        reserve(length);
+        mmap.put(size, src, srcPos, length);
+        commit(length, lastOffset, maxTimestamp, nowMs);
+    }
+
+    /**
+     * Commits a batch already written at {@link #size()}: index entries by Kafka's rule, then
+     * the size is published to readers.
+     *
+     * @param length       the batch size
+     * @param lastOffset   the batch's last offset
+     * @param maxTimestamp the batch's max timestamp
+     * @param nowMs        wall-clock time, for segment.ms
+     */
+    public void commit(int length, long lastOffset, long maxTimestamp, long nowMs) {
+        int position = size;
+        if (maxTimestamp > maxTimestampSoFar) {
+            maxTimestampSoFar = maxTimestamp;
+            offsetOfMaxTimestampSoFar = lastOffset;
+        }
+        if (bytesSinceLastIndexEntry > config.indexIntervalBytes()) {
+            offsetIndex.append(lastOffset, position);
+            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, false);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += length;
+        if (firstAppendMs < 0) {
+            firstAppendMs = nowMs;
+        }
+        flushed = false;
+        nextOffset = lastOffset + 1;
+        size = position + length;
+    }
+
+    /**
+     * Ends the segment's active life, as Kafka's {@code onBecomeInactiveSegment}: the final
+     * time index entry, indexes and log trimmed to their valid size. The mapping stays for readers.
+     */
+    public synchronized void onBecomeInactive() {
+        if (!active) {
+            return;
+        }
+        finalTimeIndexEntry();
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+        try {
+            channel.truncate(size);
+            channel.close();
+        } catch (IOException e) {
+            throw new StorageException("cannot trim segment " + logFile + ": " + e.getMessage(), e);
+        }
+        channel = null;
+        capacity = size;
+        reserved = size;
+        active = false;
+    }
+
+    private void finalTimeIndexEntry() {
+        if (maxTimestampSoFar != TimeIndex.NO_TIMESTAMP) {
+            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
+        }
+    }
+
+    /**
+     * Forces the segment's bytes to the storage device (a no-op when nothing changed since).
+     */
+    public void flush() {
+        if (flushed) {
+            return;
+        }
+        // Cleared first: an append committed while forcing sets it again, so it is not lost.
+        flushed = true;
+        MappedByteBuffer m = mmap;
+        int s = size;
+        if (m != null && !m.isReadOnly() && s > 0) {
+            m.force(0, s);
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /**
+     * The position of the first batch whose last offset is at least {@code offset}, starting
+     * from the offset index, or -1 when the segment has none. The caller holds a reference.
+     *
+     * @param offset the target offset
+     * @param view   a scratch view
+     * @param limit  the published size to search within
+     * @return a byte position, or -1
+     */
+    public int translateOffset(long offset, RecordBatchView view, int limit) {
+        ByteBuffer buf = buffer();
+        int pos = offsetIndex().lookup(offset);
+        if (pos > 0 && !plausibleBatchAt(buf, pos, limit, offset)) {
+            LOG.warn("offset index of {} points to position {} which holds no batch for offset {}; scanning from 0",
+                    logFile, pos, offset);
+            pos = 0;
+        }
+        while (pos < limit) {
+            if (limit - pos < HEADER_SIZE) {
+                throw new CorruptLogException(logFile, pos, "torn batch header inside the published log");
+            }
+            view.wrap(buf, pos);
+            int batchSize = view.sizeInBytes();
+            if (view.batchLength() < MIN_BATCH_LENGTH || batchSize > limit - pos) {
+                throw new CorruptLogException(logFile, pos, "batch length " + view.batchLength() + " is invalid");
+            }
+            if (view.lastOffset() >= offset) {
+                return pos;
+            }
+            pos += batchSize;
+        }
+        return -1;
+    }
+
+    private static boolean plausibleBatchAt(ByteBuffer buf, int pos, int limit, long offset) {
+        if (pos >= limit || limit - pos < HEADER_SIZE) {
+            return false;
+        }
+        int batchLength = buf.getInt(pos + 8);
+        return batchLength >= MIN_BATCH_LENGTH && batchLength <= limit - pos - LOG_OVERHEAD
+                && buf.get(pos + 16) == MAGIC_V2 && buf.getLong(pos) <= offset;
+    }
+
+    /**
+     * The first offset at or after {@code startingOffset} whose record timestamp is at least
+     * {@code timestamp}, as Kafka's {@code findOffsetByTimestamp}; -1 when none. The caller
+     * holds a reference.
+     *
+     * @param timestamp      the target timestamp
+     * @param startingOffset the least offset to return
+     * @param view           a scratch view
+     * @param cursor         a scratch cursor
+     * @return an offset, or -1
+     */
+    public long findOffsetByTimestamp(long timestamp, long startingOffset, RecordBatchView view, RecordCursor cursor) {
+        int limit = size;
+        long from = Math.max(timeIndex().lookup(timestamp), startingOffset);
+        int pos = translateOffset(from, view, limit);
+        if (pos < 0) {
+            return -1;
+        }
+        ByteBuffer buf = buffer();
+        while (pos < limit) {
+            view.wrap(buf, pos);
+            if (view.sizeInBytes() > limit - pos || view.batchLength() < MIN_BATCH_LENGTH) {
+                throw new CorruptLogException(logFile, pos, "batch length " + view.batchLength() + " is invalid");
+            }
+            if (view.maxTimestamp() >= timestamp && view.lastOffset() >= startingOffset) {
+                if (!view.isValid()) {
+                    throw new CorruptLogException(logFile, pos, "CRC mismatch");
+                }
+                cursor.reset(view);
+                while (cursor.next()) {
+                    if (cursor.timestamp() >= timestamp && cursor.offset() >= startingOffset) {
+                        return cursor.offset();
+                    }
+                }
+            }
+            pos += view.sizeInBytes();
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ truncation and closing
+
+    /**
+     * Removes every batch from the one holding {@code offset} on, as Kafka's
+     * {@code LogSegment.truncateTo}. The segment must be active.
+     *
+     * @param offset the first offset to remove
+     * @return the new next offset (the removed batch's base offset, or unchanged when nothing was removed)
+     */
+    public synchronized long truncateTo(long offset) {
+        RecordBatchView view = new RecordBatchView();
+        int pos = translateOffset(offset, view, size);
+        if (pos < 0) {
+            return nextOffset();
+        }
+        long newNext = pos == 0 ? baseOffset : -1;
+        if (pos > 0) {
+            view.wrap(buffer(), pos);
+            newNext = view.baseOffset();
+        }
+        offsetIndex().truncateTo(offset);
+        timeIndex().truncateTo(offset);
+        size = pos;
+        nextOffset = newNext;
+        bytesSinceLastIndexEntry = pos - offsetIndex.lastPosition();
+        TimeIndex ti = timeIndex;
+        maxTimestampSoFar = ti.entries() > 0 ? ti.lastTimestamp() : TimeIndex.NO_TIMESTAMP;
+        offsetOfMaxTimestampSoFar = ti.entries() > 0 ? ti.lastOffset() : -1;
+        // Recompute the true maximum over the kept tail after the last time index entry.
+        int scan = offsetIndex.lastPosition();
+        ByteBuffer buf = buffer();
+        while (scan < pos) {
+            view.wrap(buf, scan);
+            if (view.maxTimestamp() > maxTimestampSoFar) {
+                maxTimestampSoFar = view.maxTimestamp();
+                offsetOfMaxTimestampSoFar = view.lastOffset();
+            }
+            scan += view.sizeInBytes();
+        }
+        if (pos == 0) {
+            firstAppendMs = -1;
+        }
+        return newNext;
+    }
+
+    /**
+     * Closes after a clean shutdown: the final time index entry, everything trimmed to its valid
+     * size and flushed; then drops the owner's reference (the mapping goes when readers let go).
+     */
+    public synchronized void close() {
+        if (active) {
+            flush();
+            onBecomeInactive();
+        }
+        release();
+    }
+
+    /**
+     * Deletes the segment's files (renamed {@code .deleted} first, so a crash part-way is
+     * finished on the next open) and drops the owner's reference.
+     */
+    public synchronized void delete() {
+        active = false;
+        renameAndDelete(logFile);
+        renameAndDelete(SegmentFiles.indexFile(dir, baseOffset));
+        renameAndDelete(SegmentFiles.timeIndexFile(dir, baseOffset));
+        closeQuietly(channel);
+        channel = null;
+        release();
+    }
+
+    private void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                LOG.debug("closing {}", logFile, e);
+            }
+        }
+    }
+
+    private static void renameAndDelete(Path file) {
+        try {
+            if (Files.exists(file)) {
+                Path deleted = file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX);
+                Files.move(file, deleted, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.deleteIfExists(deleted);
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot delete " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void closeResources() {
+        OffsetIndex oi = offsetIndex;
+        TimeIndex ti = timeIndex;
+        boolean filesExist = Files.exists(logFile);
+        if (oi != null) {
+            if (filesExist) {
+                oi.close();
+            } else {
+                oi.closeWithoutTrim();
+            }
+        }
+        if (ti != null) {
+            if (filesExist) {
+                ti.close();
+            } else {
+                ti.closeWithoutTrim();
+            }
+        }
+        closeQuietly(channel);
+        MappedBuffers.unmap(mmap);
+        mmap = null;
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment[" + logFile + ", size=" + size + (active ? ", active" : "") + "]";
+    }
+}

@@ -1,0 +1,700 @@
+package io.runnel.log.core.storage;
+
+import static io.runnel.log.core.record.RecordBatchDescriptor.HEADER_SIZE;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MAGIC_V2;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MIN_BATCH_LENGTH;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.runnel.log.CorruptLogException;
+import io.runnel.log.FlushPolicy;
+import io.runnel.log.Headers;
+import io.runnel.log.LogClosedException;
+import io.runnel.log.OffsetOutOfRangeException;
+import io.runnel.log.RecordTooLargeException;
+import io.runnel.log.TopicPartition;
+import io.runnel.log.core.record.RecordBatchView;
+import io.runnel.log.core.record.RecordBatchWriter;
+import io.runnel.log.core.record.RecordCursor;
+
+/**
+ * The log of one partition: ordered segments, appends at the end, reads from any offset.
+ *
+ * <p>Appends are serialised by one lock per partition (one acquisition per batch, never per
+ * record of a batch) and write into the active segment's mapping; they are acknowledged once
+ * the bytes are in the mapping (in the OS, so {@code kill -9} loses nothing acknowledged), then
+ * flushed as the {@link FlushPolicy} says; with {@link FlushPolicy.Kind#ALWAYS} concurrent
+ * appenders share one fsync (group commit). Reads take no lock: they see the published end
+ * offset and segment list and hold a reference on the segment they read.
+ *
+ * <p>Thread-safety: thread-safe; any number of appending and reading threads.
+ */
+public final class PartitionLog implements AutoCloseable {
+
+    private final TopicPartition id;
+    private final Path dir;
+    private final LogConfig config;
+    private final FlushPolicy flushPolicy;
+    private final Executor background;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final Object flushLock = new Object();
+    private final LeaderEpochCache epochs;
+
+    private volatile LogSegment[] segments;
+    private volatile long endOffset;
+    private volatile long startOffset;
+    /** Every offset below it is on the storage device. */
+    private volatile long recoveryPoint;
+    private volatile boolean closed;
+
+    /** Writer scratch, under the append lock. */
+    private final RecordBatchView appendView = new RecordBatchView();
+    private final RecordBatchWriter writer = new RecordBatchWriter();
+    private int leaderEpoch;
+    private long unflushedMessages;
+
+    PartitionLog(TopicPartition id, Path dir, LogConfig config, FlushPolicy flushPolicy, Executor background,
+                 LogSegment[] segments, long recoveryPoint) {
+        this.id = id;
+        this.dir = dir;
+        this.config = config;
+        this.flushPolicy = flushPolicy;
+        this.background = background;
+        this.segments = segments;
+        LogSegment last = segments[segments.length - 1];
+        this.endOffset = last.nextOffset();
+        this.startOffset = segments[0].baseOffset();
+        this.recoveryPoint = Math.min(recoveryPoint, endOffset);
+        this.epochs = new LeaderEpochCache(dir);
+        this.leaderEpoch = Math.max(0, epochs.latestEpoch());
+    }
+
+    /**
+     * Opens (recovering when needed) or creates the log of a partition. See {@link PartitionLogLoader}.
+     *
+     * @param id            the partition
+     * @param dir           its directory
+     * @param config        its settings
+     * @param flushPolicy   when to fsync
+     * @param background    runs flushes of rolled segments
+     * @param cleanShutdown whether the log was closed cleanly (no recovery needed)
+     * @param recoveryPoint offsets below it were flushed before the last shutdown
+     * @return the open log
+     */
+    public static PartitionLog open(TopicPartition id, Path dir, LogConfig config, FlushPolicy flushPolicy,
+                                    Executor background, boolean cleanShutdown, long recoveryPoint) {
+        LogSegment[] segs = PartitionLogLoader.load(dir, config, cleanShutdown, recoveryPoint);
+        // After a clean close everything was flushed; after recovery, the recovered bytes were forced.
+        return new PartitionLog(id, dir, config, flushPolicy, background, segs, segs[segs.length - 1].nextOffset());
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /**
+     * The partition.
+     *
+     * @return its id
+     */
+    public TopicPartition id() {
+        return id;
+    }
+
+    /**
+     * The directory of the partition.
+     *
+     * @return the path
+     */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * The settings.
+     *
+     * @return the log config
+     */
+    public LogConfig config() {
+        return config;
+    }
+
+    /**
+     * The first offset still in the log.
+     *
+     * @return the log start offset
+     */
+    public long startOffset() {
+        return startOffset;
+    }
+
+    /**
+     * The offset the next appended record gets.
+     *
+     * @return the log end offset
+     */
+    public long endOffset() {
+        return endOffset;
+    }
+
+    /**
+     * Offsets below this are known to be on the storage device.
+     *
+     * @return the recovery point
+     */
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    /**
+     * The total size of the segments.
+     *
+     * @return bytes
+     */
+    public long sizeInBytes() {
+        long total = 0;
+        for (LogSegment s : segments) {
+            total += s.size();
+        }
+        return total;
+    }
+
+    /**
+     * The number of segments.
+     *
+     * @return the count
+     */
+    public int segmentCount() {
+        return segments.length;
+    }
+
+    /**
+     * A snapshot of the segments, oldest first (for tests and maintenance).
+     *
+     * @return a copy of the list
+     */
+    public LogSegment[] segments() {
+        return segments.clone();
+    }
+
+    /**
+     * The leader epochs recorded for this partition.
+     *
+     * @return the cache
+     */
+    public LeaderEpochCache leaderEpochs() {
+        return epochs;
+    }
+
+    /**
+     * The leader epoch stamped into appended batches (0 until replication sets it).
+     *
+     * @param epoch the new epoch, not below the current one
+     */
+    public void setLeaderEpoch(int epoch) {
+        appendLock.lock();
+        try {
+            if (epoch < leaderEpoch) {
+                throw new IllegalArgumentException("leader epoch " + epoch + " is below the current " + leaderEpoch);
+            }
+            leaderEpoch = epoch;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ append
+
+    /**
+     * Appends one or more record batches (Kafka v2, uncompressed or compressed) from
+     * {@code position} to {@code limit} of {@code batches}; each gets the next offsets and the
+     * current leader epoch. All are checked before any is written, so a bad batch appends
+     * nothing. The buffer is not modified.
+     *
+     * @param batches the batches
+     * @return the base offset given to the first batch
+     * @throws RecordTooLargeException when a batch exceeds {@code max.message.bytes}
+     * @throws CorruptLogException     when a batch is malformed (the "file" is the partition directory)
+     * @throws LogClosedException      after close
+     */
+    public long append(ByteBuffer batches) {
+        int from = batches.position();
+        int to = batches.limit();
+        RecordBatchView view = new RecordBatchView();
+        int count = 0;
+        long records = 0;
+        for (int pos = from; pos < to; ) {
+            String problem = checkIncoming(view, batches, pos, to);
+            if (problem != null) {
+                throw new CorruptLogException(dir, pos - from, "batch rejected: " + problem);
+            }
+            if (view.sizeInBytes() > config.maxMessageBytes()) {
+                throw new RecordTooLargeException("batch of " + view.sizeInBytes() + " bytes for " + id
+                        + " exceeds max.message.bytes " + config.maxMessageBytes());
+            }
+            records += view.recordCount();
+            count++;
+            pos += view.sizeInBytes();
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("no batch to append for " + id);
+        }
+        long first;
+        long newEnd;
+        appendLock.lock();
+        try {
+            ensureOpen();
+            first = endOffset;
+            long next = first;
+            long now = System.currentTimeMillis();
+            for (int pos = from; pos < to; ) {
+                view.wrap(batches, pos);
+                int size = view.sizeInBytes();
+                LogSegment seg = segmentFor(size, now);
+                seg.reserve(size);
+                int at = seg.size();
+                ByteBuffer target = seg.writeBuffer();
+                target.put(at, batches, pos, size);
+                RecordBatchView stamped = appendView.wrap(target, at);
+                stamped.setBaseOffset(next);
+                stamped.setPartitionLeaderEpoch(leaderEpoch);
+                long last = stamped.lastOffset();
+                epochs.assign(leaderEpoch, next);
+                seg.commit(size, last, stamped.maxTimestamp(), now);
+                next = last + 1;
+                pos += size;
+            }
+            endOffset = next;
+            newEnd = next;
+            unflushedMessages += records;
+        } finally {
+            appendLock.unlock();
+        }
+        afterAppend(newEnd);
+        return first;
+    }
+
+    /**
+     * Appends one record as a batch of its own, encoded straight into the mapping (no copy, no
+     * allocation).
+     *
+     * @param timestamp the record's timestamp (ms)
+     * @param key       the key, or null
+     * @param value     the value, or null
+     * @param headers   the headers
+     * @return the record's offset
+     * @throws RecordTooLargeException when the batch would exceed {@code max.message.bytes}
+     * @throws LogClosedException      after close
+     */
+    public long appendRecord(long timestamp, byte[] key, byte[] value, Headers headers) {
+        int bound = RecordBatchWriter.maxBatchSizeFor(key == null ? -1 : key.length,
+                value == null ? -1 : value.length, headers);
+        long offset;
+        appendLock.lock();
+        try {
+            ensureOpen();
+            offset = endOffset;
+            long now = System.currentTimeMillis();
+            LogSegment seg = segmentFor(bound, now);
+            seg.reserve(bound);
+            int at = seg.size();
+            RecordBatchWriter w = writer.begin(seg.writeBuffer(), at, bound, offset, timestamp);
+            w.partitionLeaderEpoch(leaderEpoch);
+            if (!w.append(timestamp, key, value, headers)) {
+                throw new IllegalStateException("record does not fit its own size bound " + bound);
+            }
+            int size = w.finish();
+            if (size > config.maxMessageBytes()) {
+                throw new RecordTooLargeException("record batch of " + size + " bytes for " + id
+                        + " exceeds max.message.bytes " + config.maxMessageBytes());
+            }
+            epochs.assign(leaderEpoch, offset);
+            seg.commit(size, offset, timestamp, now);
+            endOffset = offset + 1;
+            unflushedMessages++;
+        } finally {
+            appendLock.unlock();
+        }
+        afterAppend(offset + 1);
+        return offset;
+    }
+
+    private String checkIncoming(RecordBatchView view, ByteBuffer buf, int pos, int limit) {
+        if (limit - pos < HEADER_SIZE) {
+            return "only " + (limit - pos) + " bytes, a batch header needs " + HEADER_SIZE;
+        }
+        view.wrap(buf, pos);
+        if (view.magic() != MAGIC_V2) {
+            return "magic " + view.magic() + ", expected " + MAGIC_V2;
+        }
+        if (view.batchLength() < MIN_BATCH_LENGTH || view.sizeInBytes() > limit - pos) {
+            return "batch length " + view.batchLength() + " does not fit the " + (limit - pos) + " bytes given";
+        }
+        if (view.recordCount() < 1 || view.lastOffsetDelta() != view.recordCount() - 1) {
+            return "record count " + view.recordCount() + " and last offset delta " + view.lastOffsetDelta()
+                    + " disagree";
+        }
+        if (!view.isValid()) {
+            return "CRC mismatch";
+        }
+        return null;
+    }
+
+    /** The segment to append {@code size} bytes to, rolling first when needed. Under the append lock. */
+    private LogSegment segmentFor(int size, long now) {
+        LogSegment[] segs = segments;
+        LogSegment active = segs[segs.length - 1];
+        if (active.shouldRoll(size, now)) {
+            if (active.size() == 0) {
+                active.makeActive(size);
+            } else {
+                roll(size);
+                active = segments[segments.length - 1];
+            }
+        }
+        return active;
+    }
+
+    /**
+     * Closes the active segment and starts a new one at the end offset; the old one is flushed
+     * in the background, which then advances the recovery point.
+     *
+     * @param minCapacity the least capacity the new segment needs
+     */
+    public void roll(int minCapacity) {
+        appendLock.lock();
+        try {
+            ensureOpen();
+            LogSegment[] segs = segments;
+            LogSegment old = segs[segs.length - 1];
+            if (old.size() == 0) {
+                return;
+            }
+            long base = endOffset;
+            old.onBecomeInactive();
+            LogSegment fresh = LogSegment.create(dir, base, config, minCapacity);
+            LogSegment[] next = new LogSegment[segs.length + 1];
+            System.arraycopy(segs, 0, next, 0, segs.length);
+            next[segs.length] = fresh;
+            segments = next;
+            try {
+                background.execute(() -> flushUpTo(base));
+            } catch (RejectedExecutionException e) {
+                flushUpTo(base);
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void afterAppend(long newEnd) {
+        switch (flushPolicy.kind()) {
+            case ALWAYS -> flushUpTo(newEnd);
+            case EVERY_MESSAGES -> {
+                if (unflushedMessages >= flushPolicy.messages()) {
+                    flushUpTo(newEnd);
+                }
+            }
+            default -> {
+                // NONE and EVERY_INTERVAL: the OS, and the background flusher, take care of it.
+            }
+        }
+    }
+
+    /**
+     * Forces every offset below {@code offset} (and whatever else was appended by then) to the
+     * storage device. Concurrent callers share one fsync: a caller whose offset a running flush
+     * covers returns when it ends (group commit).
+     *
+     * @param offset the offset to make durable up to (exclusive)
+     */
+    public void flushUpTo(long offset) {
+        if (recoveryPoint >= offset) {
+            return;
+        }
+        synchronized (flushLock) {
+            if (recoveryPoint >= offset) {
+                return;
+            }
+            long target = endOffset;
+            long rp = recoveryPoint;
+            unflushedMessages = 0;
+            for (LogSegment s : segments) {
+                if (s.nextOffset() > rp || s.isActive()) {
+                    if (s.retain()) {
+                        try {
+                            s.flush();
+                        } finally {
+                            s.release();
+                        }
+                    }
+                }
+            }
+            if (target > recoveryPoint) {
+                recoveryPoint = target;
+            }
+        }
+    }
+
+    /** Forces everything appended so far to the storage device. */
+    public void flush() {
+        flushUpTo(endOffset);
+    }
+
+    // ------------------------------------------------------------------ read
+
+    /**
+     * Reads whole batches from the one holding {@code offset}, zero-copy: each goes to
+     * {@code handler} as a view over the mapping, until {@code maxBytes} were handed over (at
+     * least one batch is, whatever its size), the handler says stop, or the end of the log.
+     * The first batch may start before {@code offset}; skip its earlier records.
+     *
+     * @param offset    the first offset wanted
+     * @param maxBytes  a soft limit on the bytes handed over
+     * @param verifyCrc whether to check each batch's CRC first
+     * @param view      the reader's scratch view
+     * @param handler   receives the batches
+     * @return the offset after the last batch handed over, or {@code offset} when none
+     * @throws OffsetOutOfRangeException when {@code offset} is below the start or above the end
+     * @throws CorruptLogException       when a batch fails its checks (names file and position)
+     */
+    public long read(long offset, int maxBytes, boolean verifyCrc, RecordBatchView view, BatchHandler handler) {
+        long end = endOffset;
+        if (offset == end) {
+            checkReadable();
+            return offset;
+        }
+        if (offset > end || offset < startOffset) {
+            checkReadable();
+            throw new OffsetOutOfRangeException(id, offset, startOffset, end);
+        }
+        int handed = 0;
+        long next = offset;
+        for (int attempt = 0; ; attempt++) {
+            LogSegment[] segs = segments;
+            int idx = floorSegment(segs, next);
+            if (idx < 0) {
+                throw new OffsetOutOfRangeException(id, offset, startOffset, endOffset);
+            }
+            boolean retry = false;
+            for (int i = idx; i < segs.length && next < end; i++) {
+                LogSegment seg = segs[i];
+                if (!seg.retain()) {
+                    retry = true;
+                    break;
+                }
+                try {
+                    int limit = seg.size();
+                    int pos = seg.translateOffset(next, view, limit);
+                    if (pos < 0) {
+                        continue;
+                    }
+                    ByteBuffer buf = seg.buffer();
+                    while (pos < limit) {
+                        view.wrap(buf, pos);
+                        int size = view.sizeInBytes();
+                        if (view.batchLength() < MIN_BATCH_LENGTH || size > limit - pos) {
+                            throw new CorruptLogException(seg.logFile(), pos, "batch length " + view.batchLength()
+                                    + " runs past the published end " + limit);
+                        }
+                        if (view.baseOffset() >= end) {
+                            return next;
+                        }
+                        if (verifyCrc && !view.isValid()) {
+                            throw new CorruptLogException(seg.logFile(), pos, "batch at offset " + view.baseOffset()
+                                    + " fails its CRC");
+                        }
+                        next = view.lastOffset() + 1;
+                        handed += size;
+                        if (!handler.onBatch(view) || handed >= maxBytes) {
+                            return next;
+                        }
+                        pos += size;
+                    }
+                } finally {
+                    seg.release();
+                }
+            }
+            if (!retry) {
+                return next;
+            }
+            if (attempt > 100) {
+                checkReadable();
+                throw new OffsetOutOfRangeException(id, next, startOffset, endOffset);
+            }
+        }
+    }
+
+    private void checkReadable() {
+        if (closed) {
+            throw new LogClosedException("partition " + id + " is closed");
+        }
+    }
+
+    private static int floorSegment(LogSegment[] segs, long offset) {
+        int lo = 0;
+        int hi = segs.length - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (segs[mid].baseOffset() <= offset) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The earliest offset whose record timestamp is at least {@code timestamp}, by the time
+     * indexes, as Kafka's {@code ListOffsets}.
+     *
+     * @param timestamp a timestamp in ms
+     * @return the offset, or empty when every record is older
+     */
+    public OptionalLong offsetForTimestamp(long timestamp) {
+        checkReadable();
+        RecordBatchView view = new RecordBatchView();
+        RecordCursor cursor = new RecordCursor();
+        long start = startOffset;
+        for (LogSegment seg : segments) {
+            if (!seg.retain()) {
+                continue;
+            }
+            try {
+                if (!seg.isActive() && seg.largestTimestamp() < timestamp) {
+                    continue;
+                }
+                long found = seg.findOffsetByTimestamp(timestamp, start, view, cursor);
+                if (found >= 0) {
+                    return OptionalLong.of(found);
+                }
+            } finally {
+                seg.release();
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    // ------------------------------------------------------------------ truncation
+
+    /**
+     * Removes every batch from the one holding {@code offset} to the end (replication's
+     * truncate-to-offset). Whole batches only: the new end is the removed batch's base offset.
+     * Below the start offset, the log is emptied and restarts at {@code offset}.
+     *
+     * @param offset the first offset to remove
+     * @return the new end offset
+     */
+    public long truncateTo(long offset) {
+        appendLock.lock();
+        try {
+            ensureOpen();
+            if (offset >= endOffset) {
+                return endOffset;
+            }
+            if (offset < 0) {
+                throw new IllegalArgumentException("offset must be >= 0, was " + offset);
+            }
+            LogSegment[] segs = segments;
+            if (offset <= startOffset || offset <= segs[0].baseOffset()) {
+                for (LogSegment s : segs) {
+                    s.delete();
+                }
+                LogSegment fresh = LogSegment.create(dir, offset, config, 0);
+                segments = new LogSegment[] {fresh};
+                startOffset = offset;
+                endOffset = offset;
+            } else {
+                int idx = floorSegment(segs, offset);
+                LogSegment target = segs[idx];
+                if (target.baseOffset() == offset) {
+                    idx--;
+                    target = segs[idx];
+                }
+                for (int i = segs.length - 1; i > idx; i--) {
+                    segs[i].delete();
+                }
+                LogSegment[] kept = new LogSegment[idx + 1];
+                System.arraycopy(segs, 0, kept, 0, idx + 1);
+                if (!target.isActive()) {
+                    target.makeActive(0);
+                }
+                endOffset = target.truncateTo(offset);
+                segments = kept;
+            }
+            if (recoveryPoint > endOffset) {
+                recoveryPoint = endOffset;
+            }
+            epochs.truncateFromEnd(endOffset);
+            return endOffset;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new LogClosedException("partition " + id + " is closed");
+        }
+    }
+
+    /**
+     * Whether {@link #close()} or {@link #closeForDelete()} was called.
+     *
+     * @return true once closed
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Flushes everything, ends the active segment cleanly (final time index entry, trimmed
+     * files) and releases the segments; readers still holding one finish safely.
+     */
+    @Override
+    public void close() {
+        appendLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            flush();
+            closed = true;
+            for (LogSegment s : segments) {
+                s.close();
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Closes without flushing or trimming, before the partition's files are deleted. */
+    public void closeForDelete() {
+        appendLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (LogSegment s : segments) {
+                s.release();
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog[" + id + ", start=" + startOffset + ", end=" + endOffset + ", segments="
+                + segments.length + "]";
+    }
+}

@@ -1,0 +1,131 @@
+package io.runnel.log.core.storage;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import io.runnel.log.CorruptLogException;
+import io.runnel.log.StorageException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the segments of a partition directory, recovering after a crash (DESIGN.md decision 6):
+ * after a clean shutdown nothing is scanned but the tail of the last segment after its last
+ * index entry; after a crash every segment from the one holding the recovery point on is
+ * validated batch by batch, cut at the first torn or corrupt batch (later segments are then
+ * deleted), and its indexes rebuilt. Left-over {@code .deleted} and {@code .tmp} files are
+ * removed; index files without a log are removed.
+ *
+ * <p>Thread-safety: stateless; runs on the thread that opens the log.
+ */
+final class PartitionLogLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLogLoader.class);
+
+    /** How many times the last segment's recovery ran in this JVM (tests check it did not). */
+    static final java.util.concurrent.atomic.AtomicLong RECOVERIES = new java.util.concurrent.atomic.AtomicLong();
+
+    private PartitionLogLoader() {
+    }
+
+    static LogSegment[] load(Path dir, LogConfig config, boolean cleanShutdown, long recoveryPoint) {
+        List<Long> bases = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            List<Path> indexFiles = new ArrayList<>();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    String name = f.getFileName().toString();
+                    if (name.endsWith(SegmentFiles.DELETED_SUFFIX) || name.endsWith(SegmentFiles.TMP_SUFFIX)) {
+                        LOG.info("removing left-over {}", f);
+                        Files.deleteIfExists(f);
+                        continue;
+                    }
+                    long base = SegmentFiles.baseOffsetOf(name, SegmentFiles.LOG_SUFFIX);
+                    if (base >= 0) {
+                        bases.add(base);
+                    } else if (SegmentFiles.baseOffsetOf(name, SegmentFiles.INDEX_SUFFIX) >= 0
+                            || SegmentFiles.baseOffsetOf(name, SegmentFiles.TIME_INDEX_SUFFIX) >= 0) {
+                        indexFiles.add(f);
+                    }
+                }
+            }
+            for (Path f : indexFiles) {
+                String name = f.getFileName().toString();
+                long base = Long.parseLong(name.substring(0, 20));
+                if (!bases.contains(base)) {
+                    LOG.info("removing index {} whose segment is gone", f);
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot list partition directory " + dir + ": " + e.getMessage(), e);
+        }
+        Collections.sort(bases);
+        List<LogSegment> segs = new ArrayList<>();
+        if (bases.isEmpty()) {
+            segs.add(LogSegment.create(dir, 0, config, 0));
+            return segs.toArray(new LogSegment[0]);
+        }
+        for (long base : bases) {
+            segs.add(LogSegment.open(dir, base, config));
+        }
+        if (!cleanShutdown) {
+            recover(segs, recoveryPoint);
+        }
+        LogSegment last = segs.get(segs.size() - 1);
+        try {
+            last.makeActive(0);
+        } catch (CorruptLogException e) {
+            LOG.warn("the last segment of {} is damaged after a clean shutdown ({}); recovering it", dir, e.getMessage());
+            RECOVERIES.incrementAndGet();
+            long min = segs.size() > 1 ? segs.get(segs.size() - 2).nextOffset() : last.baseOffset();
+            last.recover(min);
+            last.makeActive(0);
+        }
+        return segs.toArray(new LogSegment[0]);
+    }
+
+    private static void recover(List<LogSegment> segs, long recoveryPoint) {
+        int first = 0;
+        for (int i = 0; i < segs.size(); i++) {
+            if (segs.get(i).baseOffset() <= recoveryPoint) {
+                first = i;
+            }
+        }
+        long minNext = first == 0 ? segs.get(0).baseOffset() : Long.MIN_VALUE;
+        for (int i = first; i < segs.size(); i++) {
+            LogSegment seg = segs.get(i);
+            RECOVERIES.incrementAndGet();
+            if (i > first && seg.baseOffset() < minNext) {
+                LOG.warn("segment {} starts at {} inside the previous segment (which ends at {}); deleting it and later ones",
+                        seg.logFile(), seg.baseOffset(), minNext);
+                dropFrom(segs, i);
+                return;
+            }
+            int truncated = seg.recover(minNext);
+            minNext = seg.nextOffset();
+            if (truncated > 0 && i < segs.size() - 1) {
+                LOG.warn("segment {} was cut by recovery; deleting the {} later segment(s)", seg.logFile(),
+                        segs.size() - 1 - i);
+                dropFrom(segs, i + 1);
+                return;
+            }
+        }
+    }
+
+    private static void dropFrom(List<LogSegment> segs, int from) {
+        while (segs.size() > from) {
+            LogSegment s = segs.remove(segs.size() - 1);
+            s.delete();
+        }
+        if (segs.isEmpty()) {
+            throw new IllegalStateException("recovery removed every segment");
+        }
+    }
+}
