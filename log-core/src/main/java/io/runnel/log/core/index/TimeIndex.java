@@ -44,6 +44,17 @@ public final class TimeIndex extends AbstractIndex {
         super(file, baseOffset, maxIndexSize, ENTRY_SIZE, writable);
     }
 
+    /**
+     * Full one entry early, as Kafka's: the last slot is kept for the final entry that
+     * {@code maybeAppend(..., true)} writes when the segment rolls or closes.
+     *
+     * @return true when only the reserved slot is left
+     */
+    @Override
+    public boolean isFull() {
+        return entries() >= maxEntries() - 1;
+    }
+
     @Override
     protected long keyAt(ByteBuffer buf, int n) {
         return buf.getLong(n * ENTRY_SIZE);
@@ -88,7 +99,7 @@ public final class TimeIndex extends AbstractIndex {
         int n = entries();
         ByteBuffer buf = buffer();
         int capacity = buf.capacity() / ENTRY_SIZE;
-        if (!skipFullCheck && n >= capacity) {
+        if (!skipFullCheck && isFull()) {
             throw new IllegalStateException("time index " + file() + " is full (" + n + " entries)");
         }
         long lastTs = lastTimestamp();

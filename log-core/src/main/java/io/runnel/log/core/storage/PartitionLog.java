@@ -422,15 +422,19 @@ public final class PartitionLog implements AutoCloseable {
             long target = endOffset;
             long rp = recoveryPoint;
             unflushedMessages = 0;
-            for (LogSegment s : segments) {
-                if (s.nextOffset() > rp || s.isActive()) {
-                    if (s.retain()) {
-                        try {
-                            s.flush();
-                        } finally {
-                            s.release();
-                        }
+            // Newest first, down to the segment holding the recovery point: older ones are durable.
+            LogSegment[] segs = segments;
+            for (int i = segs.length - 1; i >= 0; i--) {
+                LogSegment s = segs[i];
+                if (s.retain()) {
+                    try {
+                        s.flush();
+                    } finally {
+                        s.release();
                     }
+                }
+                if (s.baseOffset() <= rp) {
+                    break;
                 }
             }
             if (target > recoveryPoint) {
