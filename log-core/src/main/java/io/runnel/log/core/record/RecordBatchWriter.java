@@ -1,0 +1,492 @@
+package io.runnel.log.core.record;
+
+import static io.runnel.log.core.record.RecordBatchDescriptor.ATTRIBUTES_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.BASE_OFFSET_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.BASE_SEQUENCE_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.BASE_TIMESTAMP_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.BATCH_LENGTH_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.CRC_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.HEADER_SIZE;
+import static io.runnel.log.core.record.RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.LOG_OVERHEAD;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MAGIC_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MAGIC_V2;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MAX_TIMESTAMP_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH;
+import static io.runnel.log.core.record.RecordBatchDescriptor.NO_PRODUCER_EPOCH;
+import static io.runnel.log.core.record.RecordBatchDescriptor.NO_PRODUCER_ID;
+import static io.runnel.log.core.record.RecordBatchDescriptor.NO_SEQUENCE;
+import static io.runnel.log.core.record.RecordBatchDescriptor.NO_TIMESTAMP;
+import static io.runnel.log.core.record.RecordBatchDescriptor.PARTITION_LEADER_EPOCH_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.PRODUCER_EPOCH_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.PRODUCER_ID_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.RECORDS_COUNT_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.TIMESTAMP_TYPE_MASK;
+import static io.runnel.log.core.record.RecordBatchDescriptor.TRANSACTIONAL_FLAG_MASK;
+
+import io.runnel.log.Header;
+import io.runnel.log.Headers;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * A reusable, allocation-free encoder of one uncompressed record batch (layout in
+ * {@link RecordBatchDescriptor}) into a region of a buffer, with absolute puts only: the
+ * target's position and limit are never changed.
+ *
+ * <pre>{@code
+ * writer.begin(buffer, position, capacity, baseOffset, NO_TIMESTAMP);
+ * while (more && writer.append(timestamp, key, value, headers)) { ... }
+ * int size = writer.finish();   // header and CRC written; 0 if nothing was appended
+ * }</pre>
+ *
+ * <p>Records get consecutive offsets from the base offset. As in Kafka's producer, the batch's
+ * base timestamp is the first record's timestamp and each record stores its timestamp as a delta
+ * from it; the max timestamp is the largest record timestamp, or the log-append time. Given the
+ * same records and fields, the bytes are identical to those of Kafka's {@code MemoryRecordsBuilder}.
+ *
+ * <p>Not thread-safe: one writer per thread.
+ */
+public final class RecordBatchWriter {
+    private final RecordBatchView view = new RecordBatchView();
+
+    private ByteBuffer target;
+    private int offset;
+    private int end;
+    private int position;
+    private int recordEnd;
+    private boolean open;
+
+    private long baseOffset;
+    private long baseTimestamp;
+    private long maxTimestamp;
+    private int recordCount;
+    private long producerId;
+    private short producerEpoch;
+    private int baseSequence;
+    private int partitionLeaderEpoch;
+    private boolean transactional;
+    private boolean logAppendTime;
+    private long logAppendTimestamp;
+
+    /**
+     * Creates a writer; {@link #begin} starts a batch.
+     */
+    public RecordBatchWriter() {
+    }
+
+    /**
+     * Starts a batch in {@code [offset, offset + capacity)} of {@code target}, with the default
+     * header fields: no producer id, epoch or sequence, no leader epoch, not transactional,
+     * create time. Any batch in progress is abandoned.
+     *
+     * @param target        a writable big-endian buffer
+     * @param offset        the index of the batch's first byte
+     * @param capacity      the most bytes the batch may take, header included
+     * @param baseOffset    the offset of the first record
+     * @param baseTimestamp the base timestamp of the batch while it has no record; as in Kafka,
+     *                      the first appended record's timestamp replaces it, and a batch without
+     *                      records is not written, so pass
+     *                      {@link RecordBatchDescriptor#NO_TIMESTAMP}
+     * @return this writer
+     * @throws IllegalArgumentException if the region is not within the target's limit, or the
+     *                                  target is read-only or little-endian
+     */
+    public RecordBatchWriter begin(ByteBuffer target, int offset, int capacity, long baseOffset, long baseTimestamp) {
+        Objects.requireNonNull(target, "target");
+        if (target.isReadOnly() || target.order() != ByteOrder.BIG_ENDIAN) {
+            throw new IllegalArgumentException("the target must be writable and big-endian");
+        }
+        if (offset < 0 || capacity < 0 || (long) offset + capacity > target.limit()) {
+            throw new IllegalArgumentException("region [" + offset + ", " + ((long) offset + capacity)
+                    + ") is not within the target's limit " + target.limit());
+        }
+        this.target = target;
+        this.offset = offset;
+        this.end = offset + capacity;
+        this.position = offset + HEADER_SIZE;
+        this.open = true;
+        this.baseOffset = baseOffset;
+        this.baseTimestamp = baseTimestamp;
+        this.maxTimestamp = NO_TIMESTAMP;
+        this.recordCount = 0;
+        this.producerId = NO_PRODUCER_ID;
+        this.producerEpoch = NO_PRODUCER_EPOCH;
+        this.baseSequence = NO_SEQUENCE;
+        this.partitionLeaderEpoch = NO_PARTITION_LEADER_EPOCH;
+        this.transactional = false;
+        this.logAppendTime = false;
+        this.logAppendTimestamp = NO_TIMESTAMP;
+        return this;
+    }
+
+    /**
+     * Sets the producer id of an idempotent or transactional producer.
+     *
+     * @param producerId the id, or {@link RecordBatchDescriptor#NO_PRODUCER_ID}
+     * @return this writer
+     */
+    public RecordBatchWriter producerId(long producerId) {
+        this.producerId = producerId;
+        return this;
+    }
+
+    /**
+     * Sets the producer epoch.
+     *
+     * @param producerEpoch the epoch, or {@link RecordBatchDescriptor#NO_PRODUCER_EPOCH}
+     * @return this writer
+     */
+    public RecordBatchWriter producerEpoch(short producerEpoch) {
+        this.producerEpoch = producerEpoch;
+        return this;
+    }
+
+    /**
+     * Sets the sequence number of the first record.
+     *
+     * @param baseSequence the sequence, or {@link RecordBatchDescriptor#NO_SEQUENCE}
+     * @return this writer
+     */
+    public RecordBatchWriter baseSequence(int baseSequence) {
+        this.baseSequence = baseSequence;
+        return this;
+    }
+
+    /**
+     * Sets the leader epoch stamped in the batch.
+     *
+     * @param epoch the epoch, or {@link RecordBatchDescriptor#NO_PARTITION_LEADER_EPOCH}
+     * @return this writer
+     */
+    public RecordBatchWriter partitionLeaderEpoch(int epoch) {
+        this.partitionLeaderEpoch = epoch;
+        return this;
+    }
+
+    /**
+     * Marks the batch as part of a transaction, or not.
+     *
+     * @param transactional the flag
+     * @return this writer
+     */
+    public RecordBatchWriter transactional(boolean transactional) {
+        this.transactional = transactional;
+        return this;
+    }
+
+    /**
+     * Makes the batch a log-append-time batch: readers see {@code appendTime} as every record's
+     * timestamp (it is stored as the max timestamp); the records keep their own timestamps as
+     * deltas, as in Kafka.
+     *
+     * @param appendTime the log-append time in milliseconds
+     * @return this writer
+     */
+    public RecordBatchWriter logAppendTime(long appendTime) {
+        this.logAppendTime = true;
+        this.logAppendTimestamp = appendTime;
+        return this;
+    }
+
+    /**
+     * Appends a record whose key and value are the bytes from their position to their limit;
+     * neither buffer is moved.
+     *
+     * @param timestamp the record's (create) timestamp, or {@link RecordBatchDescriptor#NO_TIMESTAMP}
+     * @param key       the key, or null
+     * @param value     the value, or null
+     * @param headers   the headers, or null for none
+     * @return true when appended; false, with nothing written, when the record does not fit
+     * @throws IllegalArgumentException if the timestamp is negative but not {@code NO_TIMESTAMP}
+     * @throws IllegalStateException    if no batch is in progress
+     */
+    public boolean append(long timestamp, ByteBuffer key, ByteBuffer value, Headers headers) {
+        int keyLength = key == null ? -1 : key.remaining();
+        int valueLength = value == null ? -1 : value.remaining();
+        int p = startRecord(timestamp, keyLength, valueLength, headers);
+        if (p < 0) {
+            return false;
+        }
+        if (keyLength > 0) {
+            target.put(p, key, key.position(), keyLength);
+            p += keyLength;
+        }
+        p = Varints.writeVarint(target, p, valueLength);
+        if (valueLength > 0) {
+            target.put(p, value, value.position(), valueLength);
+            p += valueLength;
+        }
+        endRecord(p, timestamp, headers);
+        return true;
+    }
+
+    /**
+     * Appends a record.
+     *
+     * @param timestamp the record's (create) timestamp, or {@link RecordBatchDescriptor#NO_TIMESTAMP}
+     * @param key       the key, or null
+     * @param value     the value, or null
+     * @param headers   the headers, or null for none
+     * @return true when appended; false, with nothing written, when the record does not fit
+     * @throws IllegalArgumentException if the timestamp is negative but not {@code NO_TIMESTAMP}
+     * @throws IllegalStateException    if no batch is in progress
+     */
+    public boolean append(long timestamp, byte[] key, byte[] value, Headers headers) {
+        return append(timestamp, key, 0, key == null ? 0 : key.length, value, 0, value == null ? 0 : value.length,
+                headers);
+    }
+
+    /**
+     * Appends a record whose key and value are ranges of arrays.
+     *
+     * @param timestamp the record's (create) timestamp, or {@link RecordBatchDescriptor#NO_TIMESTAMP}
+     * @param key       the key array, or null for a null key
+     * @param keyOff    the first key byte in {@code key}
+     * @param keyLen    the key length
+     * @param value     the value array, or null for a null value
+     * @param valueOff  the first value byte in {@code value}
+     * @param valueLen  the value length
+     * @param headers   the headers, or null for none
+     * @return true when appended; false, with nothing written, when the record does not fit
+     * @throws IllegalArgumentException  if the timestamp is negative but not {@code NO_TIMESTAMP}
+     * @throws IndexOutOfBoundsException if a range is not within its array
+     * @throws IllegalStateException     if no batch is in progress
+     */
+    public boolean append(long timestamp, byte[] key, int keyOff, int keyLen, byte[] value, int valueOff,
+            int valueLen, Headers headers) {
+        int keyLength = -1;
+        if (key != null) {
+            Objects.checkFromIndexSize(keyOff, keyLen, key.length);
+            keyLength = keyLen;
+        }
+        int valueLength = -1;
+        if (value != null) {
+            Objects.checkFromIndexSize(valueOff, valueLen, value.length);
+            valueLength = valueLen;
+        }
+        int p = startRecord(timestamp, keyLength, valueLength, headers);
+        if (p < 0) {
+            return false;
+        }
+        if (keyLength > 0) {
+            target.put(p, key, keyOff, keyLength);
+            p += keyLength;
+        }
+        p = Varints.writeVarint(target, p, valueLength);
+        if (valueLength > 0) {
+            target.put(p, value, valueOff, valueLength);
+            p += valueLength;
+        }
+        endRecord(p, timestamp, headers);
+        return true;
+    }
+
+    /**
+     * Checks that the record fits and writes it up to the key length.
+     *
+     * @return where the key goes, or -1 when the record does not fit
+     */
+    private int startRecord(long timestamp, int keyLength, int valueLength, Headers headers) {
+        if (!open) {
+            throw new IllegalStateException("no batch in progress: call begin()");
+        }
+        if (timestamp < 0 && timestamp != NO_TIMESTAMP) {
+            throw new IllegalArgumentException("invalid negative timestamp " + timestamp);
+        }
+        long base = recordCount == 0 ? timestamp : baseTimestamp;
+        long timestampDelta = timestamp - base;
+        int offsetDelta = recordCount;
+        long body = bodySize(timestampDelta, offsetDelta, keyLength, valueLength, headers);
+        if (body > end - position) {
+            return -1;
+        }
+        int size = Varints.sizeOfVarint((int) body) + (int) body;
+        if (size > end - position) {
+            return -1;
+        }
+        baseTimestamp = base;
+        recordEnd = position + size;
+        int p = Varints.writeVarint(target, position, (int) body);
+        target.put(p++, (byte) 0);
+        p = Varints.writeVarlong(target, p, timestampDelta);
+        p = Varints.writeVarint(target, p, offsetDelta);
+        return Varints.writeVarint(target, p, keyLength);
+    }
+
+    /** Writes the headers after the value and accounts for the record. */
+    private void endRecord(int valueEnd, long timestamp, Headers headers) {
+        int count = headers == null ? 0 : headers.size();
+        int p = Varints.writeVarint(target, valueEnd, count);
+        for (int i = 0; i < count; i++) {
+            Header header = headers.get(i);
+            p = Varints.writeVarint(target, p, Utf8.encodedLength(header.key()));
+            p = Utf8.encode(header.key(), target, p);
+            byte[] value = header.value();
+            if (value == null) {
+                p = Varints.writeVarint(target, p, -1);
+            } else {
+                p = Varints.writeVarint(target, p, value.length);
+                target.put(p, value);
+                p += value.length;
+            }
+        }
+        if (p != recordEnd) {
+            // Only if an input changed between sizing and writing (another thread?).
+            open = false;
+            throw new IllegalStateException("record ended at " + p + ", expected " + recordEnd
+                    + "; was a key, value or header modified concurrently?");
+        }
+        position = p;
+        recordCount++;
+        if (timestamp > maxTimestamp) {
+            maxTimestamp = timestamp;
+        }
+    }
+
+    /**
+     * Completes the batch: writes the header (base offset, length, magic 2, attributes, last
+     * offset delta, timestamps, producer fields, record count) and then the CRC.
+     *
+     * @return the size of the batch in bytes, or 0 (nothing written) when no record was appended
+     * @throws IllegalStateException if no batch is in progress
+     */
+    public int finish() {
+        if (!open) {
+            throw new IllegalStateException("no batch in progress: call begin()");
+        }
+        open = false;
+        if (recordCount == 0) {
+            return 0;
+        }
+        int size = position - offset;
+        int attributes = (logAppendTime ? TIMESTAMP_TYPE_MASK : 0) | (transactional ? TRANSACTIONAL_FLAG_MASK : 0);
+        target.putLong(offset + BASE_OFFSET_OFFSET, baseOffset);
+        target.putInt(offset + BATCH_LENGTH_OFFSET, size - LOG_OVERHEAD);
+        target.putInt(offset + PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
+        target.put(offset + MAGIC_OFFSET, MAGIC_V2);
+        target.putShort(offset + ATTRIBUTES_OFFSET, (short) attributes);
+        target.putInt(offset + LAST_OFFSET_DELTA_OFFSET, recordCount - 1);
+        target.putLong(offset + BASE_TIMESTAMP_OFFSET, baseTimestamp);
+        target.putLong(offset + MAX_TIMESTAMP_OFFSET, logAppendTime ? logAppendTimestamp : maxTimestamp);
+        target.putLong(offset + PRODUCER_ID_OFFSET, producerId);
+        target.putShort(offset + PRODUCER_EPOCH_OFFSET, producerEpoch);
+        target.putInt(offset + BASE_SEQUENCE_OFFSET, baseSequence);
+        target.putInt(offset + RECORDS_COUNT_OFFSET, recordCount);
+        target.putInt(offset + CRC_OFFSET, (int) view.wrap(target, offset).computeChecksum());
+        return size;
+    }
+
+    /**
+     * The number of records appended to the current (or last finished) batch.
+     *
+     * @return the count
+     */
+    public int recordCount() {
+        return recordCount;
+    }
+
+    /**
+     * The bytes {@link #finish()} returns if called now: header and records, or 0 while there
+     * are no records.
+     *
+     * @return the size in bytes
+     */
+    public int sizeInBytes() {
+        return recordCount == 0 ? 0 : position - offset;
+    }
+
+    /**
+     * The bytes of the region still free for records.
+     *
+     * @return the remaining capacity
+     */
+    public int remaining() {
+        return end - position;
+    }
+
+    /**
+     * The size of a record as stored in a batch, its length prefix included.
+     *
+     * @param timestampDelta its timestamp minus the batch's base timestamp
+     * @param offsetDelta    its offset minus the batch's base offset
+     * @param keyLength      the key length, or -1 for a null key
+     * @param valueLength    the value length, or -1 for a null value
+     * @param headers        the headers, or null for none
+     * @return the size in bytes
+     * @throws IllegalArgumentException if a length is below -1 or the record exceeds 2 GiB
+     */
+    public static int sizeOfRecord(long timestampDelta, int offsetDelta, int keyLength, int valueLength,
+            Headers headers) {
+        long body = bodySize(timestampDelta, offsetDelta, keyLength, valueLength, headers);
+        if (body > Integer.MAX_VALUE - Varints.MAX_VARINT_SIZE) {
+            throw new IllegalArgumentException("a record of " + body + " bytes is too large");
+        }
+        return Varints.sizeOfVarint((int) body) + (int) body;
+    }
+
+    /**
+     * The size of a batch holding one record with these lengths: the capacity that
+     * {@link #begin} needs for {@link #append} of that record to succeed.
+     *
+     * @param keyLength   the key length, or -1 for a null key
+     * @param valueLength the value length, or -1 for a null value
+     * @param headers     the headers, or null for none
+     * @return the size in bytes
+     * @throws IllegalArgumentException if a length is below -1 or the batch exceeds 2 GiB
+     */
+    public static int maxBatchSizeFor(int keyLength, int valueLength, Headers headers) {
+        // The first record of a batch has timestamp delta 0 and offset delta 0.
+        int record = sizeOfRecord(0, 0, keyLength, valueLength, headers);
+        if (record > Integer.MAX_VALUE - HEADER_SIZE) {
+            throw new IllegalArgumentException("a batch of " + ((long) record + HEADER_SIZE) + " bytes is too large");
+        }
+        return HEADER_SIZE + record;
+    }
+
+    /**
+     * Encodes a batch of one record into a new heap buffer. Allocates; for tests and cold paths.
+     *
+     * @param baseOffset the record's offset
+     * @param timestamp  the record's timestamp
+     * @param key        the key, or null
+     * @param value      the value, or null
+     * @param headers    the headers, or null for none
+     * @return a buffer holding exactly the batch, from position 0 to its limit
+     */
+    public static ByteBuffer encode(long baseOffset, long timestamp, byte[] key, byte[] value, Headers headers) {
+        int size = maxBatchSizeFor(key == null ? -1 : key.length, value == null ? -1 : value.length, headers);
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        RecordBatchWriter writer = new RecordBatchWriter().begin(buffer, 0, size, baseOffset, timestamp);
+        if (!writer.append(timestamp, key, value, headers)) {
+            throw new IllegalStateException("a record did not fit in the size computed for it");
+        }
+        buffer.limit(writer.finish());
+        return buffer;
+    }
+
+    private static long bodySize(long timestampDelta, int offsetDelta, int keyLength, int valueLength,
+            Headers headers) {
+        if (keyLength < -1 || valueLength < -1) {
+            throw new IllegalArgumentException("key length " + keyLength + " or value length " + valueLength
+                    + " is below -1 (null)");
+        }
+        long size = 1L // attributes
+                + Varints.sizeOfVarlong(timestampDelta)
+                + Varints.sizeOfVarint(offsetDelta)
+                + Varints.sizeOfVarint(keyLength) + (long) Math.max(0, keyLength)
+                + Varints.sizeOfVarint(valueLength) + (long) Math.max(0, valueLength);
+        int count = headers == null ? 0 : headers.size();
+        size += Varints.sizeOfVarint(count);
+        for (int i = 0; i < count; i++) {
+            Header header = headers.get(i);
+            int keyBytes = Utf8.encodedLength(header.key());
+            byte[] value = header.value();
+            size += Varints.sizeOfVarint(keyBytes) + (long) keyBytes
+                    + (value == null ? 1L : Varints.sizeOfVarint(value.length) + (long) value.length);
+        }
+        return size;
+    }
+}

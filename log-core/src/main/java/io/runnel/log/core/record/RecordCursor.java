@@ -1,0 +1,424 @@
+package io.runnel.log.core.record;
+
+import static io.runnel.log.core.record.RecordBatchDescriptor.HEADER_SIZE;
+import static io.runnel.log.core.record.RecordBatchDescriptor.LOG_OVERHEAD;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MAGIC_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MAGIC_V2;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MIN_BATCH_LENGTH;
+import static io.runnel.log.core.record.RecordBatchDescriptor.MIN_RECORD_BODY_SIZE;
+import static io.runnel.log.core.record.RecordBatchDescriptor.NO_COMPRESSION;
+import static io.runnel.log.core.record.RecordBatchDescriptor.RECORDS_COUNT_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.RECORDS_OFFSET;
+
+import io.runnel.log.Header;
+import io.runnel.log.Headers;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A reusable, allocation-free iterator over the records of one batch. {@link #reset} it on a
+ * {@link RecordBatchView}, then call {@link #next()} until it returns false; after each
+ * {@code true} the getters describe the current record. Keys, values and header fields are
+ * exposed as index and length into {@link #buffer()} so that they can be read in place; the
+ * copying conveniences {@link #key()}, {@link #value()} and {@link #headers()} allocate.
+ *
+ * <p>The structure is validated as it is read: the batch header and the whole batch below the
+ * buffer's limit, each record's length equal to the bytes of its fields, offset deltas strictly
+ * increasing and at most the batch's {@code lastOffsetDelta}, the record count matched, and no
+ * byte left over at the end. Anything else is an {@link InvalidBatchException}; the cursor never
+ * lets an {@link IndexOutOfBoundsException} out. The CRC is not checked here: that is
+ * {@link RecordBatchView#isValid()}.
+ *
+ * <p>Compressed batches are refused for now. When codecs arrive, {@link #reset} decompresses
+ * the records into a scratch buffer owned by the cursor and points the record reader at it;
+ * everything after that works unchanged, on {@link #buffer()}.
+ *
+ * <p>Not thread-safe: one cursor per thread.
+ */
+public final class RecordCursor {
+    /** Ints per header in {@link #headerFields}: key index, key length, value index, value length. */
+    private static final int HEADER_FIELDS = 4;
+
+    private final VarintReader reader = new VarintReader();
+    private int[] headerFields = new int[HEADER_FIELDS * 8];
+
+    private long baseOffset;
+    private long baseTimestamp;
+    private long maxTimestamp;
+    private boolean logAppendTime;
+    private int lastOffsetDelta;
+    private int recordCount;
+    private int recordsEnd;
+    private int recordsRead;
+    private boolean done = true;
+
+    private int previousOffsetDelta;
+    private int offsetDelta;
+    private long timestampDelta;
+    private int keyOffset;
+    private int keyLength;
+    private int valueOffset;
+    private int valueLength;
+    private int headerCount;
+
+    /**
+     * Creates a cursor positioned on no batch.
+     */
+    public RecordCursor() {
+    }
+
+    /**
+     * Positions this cursor before the first record of {@code batch}, checking the header's
+     * structure (not the CRC).
+     *
+     * @param batch a view wrapping the batch; it is read now and not kept
+     * @return this cursor
+     * @throws InvalidBatchException if the header is truncated, the magic is not 2, the length or
+     *                               record count is impossible, the batch runs past the buffer's
+     *                               limit, or the batch is compressed
+     */
+    public RecordCursor reset(RecordBatchView batch) {
+        done = true;
+        ByteBuffer buffer = batch.buffer();
+        if (buffer == null) {
+            throw new IllegalStateException("the view wraps no buffer");
+        }
+        int offset = batch.offset();
+        if ((long) offset + HEADER_SIZE > buffer.limit()) {
+            throw new InvalidBatchException("batch header truncated: it needs " + HEADER_SIZE
+                    + " bytes before the limit " + buffer.limit(), offset);
+        }
+        if (batch.magic() != MAGIC_V2) {
+            throw new InvalidBatchException("batch magic is " + batch.magic() + ", expected " + MAGIC_V2,
+                    offset + MAGIC_OFFSET);
+        }
+        int batchLength = batch.batchLength();
+        if (batchLength < MIN_BATCH_LENGTH || (long) offset + LOG_OVERHEAD + batchLength > buffer.limit()) {
+            throw new InvalidBatchException("batch length " + batchLength + " is below " + MIN_BATCH_LENGTH
+                    + " or runs past the limit " + buffer.limit(), offset + RecordBatchDescriptor.BATCH_LENGTH_OFFSET);
+        }
+        int count = batch.recordCount();
+        if (count < 0 || count > (batchLength - MIN_BATCH_LENGTH) / (MIN_RECORD_BODY_SIZE + 1)) {
+            throw new InvalidBatchException("record count " + count + " is impossible in a batch of length "
+                    + batchLength, offset + RECORDS_COUNT_OFFSET);
+        }
+        baseOffset = batch.baseOffset();
+        baseTimestamp = batch.baseTimestamp();
+        maxTimestamp = batch.maxTimestamp();
+        logAppendTime = batch.isLogAppendTime();
+        lastOffsetDelta = batch.lastOffsetDelta();
+        recordCount = count;
+        openRecords(batch, offset + RECORDS_OFFSET, offset + LOG_OVERHEAD + batchLength);
+        recordsRead = 0;
+        previousOffsetDelta = -1;
+        done = false;
+        return this;
+    }
+
+    /**
+     * Points the reader at the records of the batch: in place for an uncompressed batch. This is
+     * where a codec will decompress into a scratch buffer and wrap that instead.
+     */
+    private void openRecords(RecordBatchView batch, int recordsStart, int batchEnd) {
+        int codec = batch.compressionCodec();
+        if (codec != NO_COMPRESSION) {
+            throw new InvalidBatchException("compression codec " + codec + " is not supported yet",
+                    batch.offset() + RecordBatchDescriptor.ATTRIBUTES_OFFSET);
+        }
+        reader.wrap(batch.buffer(), recordsStart, batchEnd);
+        recordsEnd = batchEnd;
+    }
+
+    /**
+     * Moves to the next record.
+     *
+     * @return true when there is one; false at the end of the batch (and from then on)
+     * @throws InvalidBatchException if the record is malformed, or the batch ends before its
+     *                               record count is reached or holds bytes after it
+     */
+    public boolean next() {
+        if (done) {
+            return false;
+        }
+        if (recordsRead == recordCount) {
+            done = true;
+            if (reader.index() != recordsEnd) {
+                throw new InvalidBatchException((recordsEnd - reader.index()) + " bytes follow the last of "
+                        + recordCount + " records", reader.index());
+            }
+            return false;
+        }
+        try {
+            readRecord();
+        } catch (InvalidBatchException e) {
+            done = true;
+            throw e;
+        }
+        recordsRead++;
+        return true;
+    }
+
+    private void readRecord() {
+        int start = reader.index();
+        if (start >= recordsEnd) {
+            throw new InvalidBatchException("the batch ends after " + recordsRead + " of " + recordCount
+                    + " records", start);
+        }
+        int length = reader.readVarint("record length");
+        int bodyStart = reader.index();
+        if (length < MIN_RECORD_BODY_SIZE || length > recordsEnd - bodyStart) {
+            throw new InvalidBatchException("record length " + length + " is below " + MIN_RECORD_BODY_SIZE
+                    + " or runs past the batch end " + recordsEnd, start);
+        }
+        int bodyEnd = bodyStart + length;
+        reader.limit(bodyEnd);
+        reader.readByte("record attributes");
+        timestampDelta = reader.readVarlong("timestamp delta");
+        int deltaIndex = reader.index();
+        offsetDelta = reader.readVarint("offset delta");
+        if (offsetDelta <= previousOffsetDelta || offsetDelta > lastOffsetDelta) {
+            throw new InvalidBatchException("offset delta " + offsetDelta + " is not above the previous "
+                    + previousOffsetDelta + " or exceeds the batch's last offset delta " + lastOffsetDelta,
+                    deltaIndex);
+        }
+        previousOffsetDelta = offsetDelta;
+        keyLength = readLength("key length");
+        keyOffset = reader.index();
+        if (keyLength > 0) {
+            reader.skip("key", keyLength);
+        }
+        valueLength = readLength("value length");
+        valueOffset = reader.index();
+        if (valueLength > 0) {
+            reader.skip("value", valueLength);
+        }
+        readHeaders();
+        if (reader.index() != bodyEnd) {
+            throw new InvalidBatchException("record length " + length + " does not match its fields, which end "
+                    + (reader.index() - bodyEnd) + " bytes away from it", reader.index());
+        }
+        reader.limit(recordsEnd);
+    }
+
+    private int readLength(String field) {
+        int index = reader.index();
+        int length = reader.readVarint(field);
+        if (length < -1) {
+            throw new InvalidBatchException(field + " " + length + " is below -1 (null)", index);
+        }
+        return length;
+    }
+
+    private void readHeaders() {
+        int index = reader.index();
+        int count = reader.readVarint("header count");
+        // Each header takes at least two bytes; a count beyond that is garbage, not an array size.
+        if (count < 0 || count > reader.remaining() / 2) {
+            throw new InvalidBatchException("header count " + count + " is impossible in the "
+                    + reader.remaining() + " bytes left in the record", index);
+        }
+        if (count * HEADER_FIELDS > headerFields.length) {
+            headerFields = Arrays.copyOf(headerFields, Math.max(count * HEADER_FIELDS, headerFields.length * 2));
+        }
+        int[] fields = headerFields;
+        for (int i = 0, f = 0; i < count; i++, f += HEADER_FIELDS) {
+            int keyIndex = reader.index();
+            int headerKeyLength = reader.readVarint("header key length");
+            if (headerKeyLength < 0) {
+                throw new InvalidBatchException("header key length " + headerKeyLength + " is negative", keyIndex);
+            }
+            fields[f] = reader.index();
+            fields[f + 1] = headerKeyLength;
+            reader.skip("header key", headerKeyLength);
+            int valueIndex = reader.index();
+            int headerValueLength = reader.readVarint("header value length");
+            if (headerValueLength < -1) {
+                throw new InvalidBatchException("header value length " + headerValueLength + " is below -1 (null)",
+                        valueIndex);
+            }
+            fields[f + 2] = reader.index();
+            fields[f + 3] = headerValueLength;
+            if (headerValueLength > 0) {
+                reader.skip("header value", headerValueLength);
+            }
+        }
+        headerCount = count;
+    }
+
+    /**
+     * The buffer that the key, value and header indexes refer to: the batch's own buffer for an
+     * uncompressed batch.
+     *
+     * @return the buffer
+     */
+    public ByteBuffer buffer() {
+        return reader.buffer();
+    }
+
+    /**
+     * The current record's offset.
+     *
+     * @return {@code baseOffset + offsetDelta}
+     */
+    public long offset() {
+        return baseOffset + offsetDelta;
+    }
+
+    /**
+     * The current record's offset delta from the batch's base offset.
+     *
+     * @return {@code offsetDelta}
+     */
+    public int offsetDelta() {
+        return offsetDelta;
+    }
+
+    /**
+     * The current record's timestamp: the batch's max timestamp when the batch carries the
+     * log-append time (as Kafka reads it), else the base timestamp plus the record's delta.
+     *
+     * @return the timestamp
+     */
+    public long timestamp() {
+        return logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta;
+    }
+
+    /**
+     * The index of the current record's key in {@link #buffer()}.
+     *
+     * @return the index (meaningless when the key is null)
+     */
+    public int keyOffset() {
+        return keyOffset;
+    }
+
+    /**
+     * The length of the current record's key.
+     *
+     * @return the length, or -1 for a null key
+     */
+    public int keyLength() {
+        return keyLength;
+    }
+
+    /**
+     * The index of the current record's value in {@link #buffer()}.
+     *
+     * @return the index (meaningless when the value is null)
+     */
+    public int valueOffset() {
+        return valueOffset;
+    }
+
+    /**
+     * The length of the current record's value.
+     *
+     * @return the length, or -1 for a null value
+     */
+    public int valueLength() {
+        return valueLength;
+    }
+
+    /**
+     * The number of headers of the current record.
+     *
+     * @return the count
+     */
+    public int headerCount() {
+        return headerCount;
+    }
+
+    /**
+     * The index of a header key's UTF-8 bytes in {@link #buffer()}.
+     *
+     * @param i the header, from 0 to {@code headerCount() - 1}
+     * @return the index
+     */
+    public int headerKeyOffset(int i) {
+        return headerFields[field(i)];
+    }
+
+    /**
+     * The length of a header key's UTF-8 bytes.
+     *
+     * @param i the header, from 0 to {@code headerCount() - 1}
+     * @return the length
+     */
+    public int headerKeyLength(int i) {
+        return headerFields[field(i) + 1];
+    }
+
+    /**
+     * The index of a header value in {@link #buffer()}.
+     *
+     * @param i the header, from 0 to {@code headerCount() - 1}
+     * @return the index (meaningless when the value is null)
+     */
+    public int headerValueOffset(int i) {
+        return headerFields[field(i) + 2];
+    }
+
+    /**
+     * The length of a header value.
+     *
+     * @param i the header, from 0 to {@code headerCount() - 1}
+     * @return the length, or -1 for a null value
+     */
+    public int headerValueLength(int i) {
+        return headerFields[field(i) + 3];
+    }
+
+    private int field(int i) {
+        if (i < 0 || i >= headerCount) {
+            throw new IndexOutOfBoundsException("header " + i + " of " + headerCount);
+        }
+        return i * HEADER_FIELDS;
+    }
+
+    /**
+     * A copy of the current record's key. Allocates.
+     *
+     * @return the key, or null
+     */
+    public byte[] key() {
+        return copy(keyOffset, keyLength);
+    }
+
+    /**
+     * A copy of the current record's value. Allocates.
+     *
+     * @return the value, or null
+     */
+    public byte[] value() {
+        return copy(valueOffset, valueLength);
+    }
+
+    /**
+     * The current record's headers, decoded and copied. Allocates (nothing when there are none).
+     *
+     * @return the headers, {@link Headers#empty()} when there are none
+     */
+    public Headers headers() {
+        if (headerCount == 0) {
+            return Headers.empty();
+        }
+        Header[] headers = new Header[headerCount];
+        for (int i = 0; i < headerCount; i++) {
+            byte[] key = copy(headerKeyOffset(i), headerKeyLength(i));
+            headers[i] = new Header(new String(key, StandardCharsets.UTF_8),
+                    copy(headerValueOffset(i), headerValueLength(i)));
+        }
+        return Headers.of(headers);
+    }
+
+    private byte[] copy(int index, int length) {
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        reader.buffer().get(index, bytes);
+        return bytes;
+    }
+}
