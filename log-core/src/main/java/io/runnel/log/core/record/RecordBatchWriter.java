@@ -86,9 +86,10 @@ public final class RecordBatchWriter {
      * @param offset        the index of the batch's first byte
      * @param capacity      the most bytes the batch may take, header included
      * @param baseOffset    the offset of the first record
-     * @param baseTimestamp the base timestamp of the batch until a record is appended; the first
-     *                      record's timestamp then replaces it, as in Kafka
-     *                      ({@link RecordBatchDescriptor#NO_TIMESTAMP} is the usual value)
+     * @param baseTimestamp the base timestamp of the batch while it has no record; as in Kafka,
+     *                      the first appended record's timestamp replaces it, and a batch without
+     *                      records is not written, so pass
+     *                      {@link RecordBatchDescriptor#NO_TIMESTAMP}
      * @return this writer
      * @throws IllegalArgumentException if the region is not within the target's limit, or the
      *                                  target is read-only or little-endian
@@ -472,19 +473,19 @@ public final class RecordBatchWriter {
             throw new IllegalArgumentException("key length " + keyLength + " or value length " + valueLength
                     + " is below -1 (null)");
         }
-        long size = 1 // attributes
+        long size = 1L // attributes
                 + Varints.sizeOfVarlong(timestampDelta)
                 + Varints.sizeOfVarint(offsetDelta)
-                + Varints.sizeOfVarint(keyLength) + Math.max(0, keyLength)
-                + Varints.sizeOfVarint(valueLength) + Math.max(0, valueLength);
+                + Varints.sizeOfVarint(keyLength) + (long) Math.max(0, keyLength)
+                + Varints.sizeOfVarint(valueLength) + (long) Math.max(0, valueLength);
         int count = headers == null ? 0 : headers.size();
         size += Varints.sizeOfVarint(count);
         for (int i = 0; i < count; i++) {
             Header header = headers.get(i);
             int keyBytes = Utf8.encodedLength(header.key());
             byte[] value = header.value();
-            size += Varints.sizeOfVarint(keyBytes) + keyBytes
-                    + (value == null ? Varints.sizeOfVarint(-1) : Varints.sizeOfVarint(value.length) + value.length);
+            size += Varints.sizeOfVarint(keyBytes) + (long) keyBytes
+                    + (value == null ? 1L : Varints.sizeOfVarint(value.length) + (long) value.length);
         }
         return size;
     }

@@ -1,0 +1,130 @@
+package io.runnel.log.core.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hot paths allocate nothing per record: measured in bytes allocated by this thread, not in
+ * time, with {@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()}.
+ *
+ * <p>That bean is reached by reflection: the tests are compiled inside the module
+ * {@code io.runnel.log.core}, which does not read {@code java.management}/{@code jdk.management}
+ * (and should not, for a test); at run time the tests are on the class path, where both are
+ * readable.
+ */
+class AllocationFreeCodecTest {
+    private static final int RECORDS = 100_000;
+    private static final long ALLOWED_BYTES = 64 * 1024;
+
+    /** Everything the workload needs, allocated once. */
+    private static final class Workload {
+        final RecordBatchWriter writer = new RecordBatchWriter();
+        final RecordBatchView view = new RecordBatchView();
+        final RecordCursor cursor = new RecordCursor();
+        final ByteBuffer heap = ByteBuffer.allocate(256 * 1024);
+        final ByteBuffer direct = ByteBuffer.allocateDirect(256 * 1024);
+        final byte[] key = "order-00042".getBytes();
+        final byte[] value = new byte[100];
+        final ByteBuffer keyBuffer = ByteBuffer.wrap(key);
+        final ByteBuffer valueBuffer = ByteBuffer.allocateDirect(100);
+        long checksum;
+        long decoded;
+
+        /** Encodes and decodes {@link #RECORDS} records through each append variant. */
+        void run() {
+            encodeAndDecode(heap, 0);
+            encodeAndDecode(heap, 1);
+            encodeAndDecode(direct, 2);
+        }
+
+        private void encodeAndDecode(ByteBuffer target, int variant) {
+            int written = 0;
+            int position = 0;
+            long offset = 0;
+            while (written < RECORDS) {
+                int capacity = 16 * 1024;
+                if (position + capacity > target.limit()) {
+                    position = 0;
+                }
+                writer.begin(target, position, capacity, offset, RecordBatchDescriptor.NO_TIMESTAMP);
+                while (written < RECORDS && append(variant, 1_700_000_000_000L + written)) {
+                    written++;
+                }
+                int size = writer.finish();
+                offset += writer.recordCount();
+                decode(target, position);
+                position += size;
+            }
+        }
+
+        private boolean append(int variant, long timestamp) {
+            switch (variant) {
+                case 0:
+                    return writer.append(timestamp, key, value, null);
+                case 1:
+                    return writer.append(timestamp, key, 1, key.length - 1, value, 2, value.length - 2, null);
+                default:
+                    return writer.append(timestamp, keyBuffer, valueBuffer, null);
+            }
+        }
+
+        private void decode(ByteBuffer target, int position) {
+            view.wrap(target, position);
+            if (!view.isValid()) {
+                throw new AssertionError("invalid batch at " + position);
+            }
+            cursor.reset(view);
+            while (cursor.next()) {
+                checksum += cursor.offset() + cursor.timestamp() + cursor.keyLength() + cursor.valueLength()
+                        + cursor.keyOffset() + cursor.valueOffset() + cursor.headerCount()
+                        + cursor.buffer().get(cursor.valueOffset());
+                decoded++;
+            }
+        }
+    }
+
+    @Test
+    void encodingAndDecodingAHundredThousandRecordsAllocatesAlmostNothing() throws Throwable {
+        MethodHandle allocatedBytes = currentThreadAllocatedBytes();
+        Workload workload = new Workload();
+        for (int i = 0; i < 10; i++) {
+            workload.run(); // warm-up: let the JIT compile the paths
+        }
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            workload.decoded = 0;
+            long before = (long) allocatedBytes.invokeExact();
+            workload.run();
+            long allocated = (long) allocatedBytes.invokeExact() - before;
+            best = Math.min(best, allocated);
+            assertEquals(3L * RECORDS, workload.decoded, "every record written was decoded");
+        }
+        System.out.println("allocated " + best + " bytes for " + 3 * RECORDS
+                + " records encoded and decoded (checksum " + workload.checksum + ")");
+        assertTrue(best < ALLOWED_BYTES, "allocated " + best + " bytes for " + 3 * RECORDS
+                + " records, expected under " + ALLOWED_BYTES);
+    }
+
+    /** {@code ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())::getCurrentThreadAllocatedBytes}. */
+    private static MethodHandle currentThreadAllocatedBytes() throws Throwable {
+        Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
+                .invoke(null);
+        Class<?> sunThreads = Class.forName("com.sun.management.ThreadMXBean");
+        assertTrue(sunThreads.isInstance(threads), "this JVM cannot measure allocation per thread");
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        boolean supported = (boolean) lookup.findVirtual(sunThreads, "isThreadAllocatedMemorySupported",
+                MethodType.methodType(boolean.class)).invoke(threads);
+        assertTrue(supported, "this JVM cannot measure allocation per thread");
+        lookup.findVirtual(sunThreads, "setThreadAllocatedMemoryEnabled",
+                MethodType.methodType(void.class, boolean.class)).invoke(threads, true);
+        return lookup.findVirtual(sunThreads, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
+                .bindTo(threads);
+    }
+}
