@@ -320,14 +320,19 @@ public abstract class AbstractIndex implements AutoCloseable {
         }
         closed = true;
         MappedByteBuffer m = mmap;
-        if (!m.isReadOnly()) {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                ch.truncate((long) entries * entrySize);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot trim index " + file, e);
+        try {
+            if (!m.isReadOnly()) {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    ch.truncate((long) entries * entrySize);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // Deleted underneath: nothing to trim.
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot trim index " + file, e);
+                }
             }
+        } finally {
+            MappedBuffers.unmap(m);
         }
-        MappedBuffers.unmap(m);
     }
 
     /**

@@ -75,6 +75,8 @@ public final class LogSegment {
     /** Wall-clock ms of the first append in this process, for segment.ms; -1 when none. */
     private long firstAppendMs = -1;
     private volatile boolean flushed;
+    /** Set once the files are gone or going: closing must not touch them. */
+    private volatile boolean deleted;
 
     private LogSegment(Path dir, long baseOffset, LogConfig config) {
         this.dir = dir;
@@ -846,12 +848,29 @@ public final class LogSegment {
      */
     public synchronized void delete() {
         active = false;
+        deleted = true;
         renameAndDelete(logFile);
         renameAndDelete(SegmentFiles.indexFile(dir, baseOffset));
         renameAndDelete(SegmentFiles.timeIndexFile(dir, baseOffset));
         closeQuietly(channel);
         channel = null;
         release();
+    }
+
+    private void closeIndex(io.runnel.log.core.index.AbstractIndex index) {
+        if (index == null) {
+            return;
+        }
+        if (deleted) {
+            index.closeWithoutTrim();
+            return;
+        }
+        try {
+            index.close();
+        } catch (RuntimeException e) {
+            LOG.warn("could not trim {} on close: {}", index.file(), e.toString());
+            index.closeWithoutTrim();
+        }
     }
 
     private void closeQuietly(FileChannel ch) {
@@ -876,24 +895,19 @@ public final class LogSegment {
         }
     }
 
+    /**
+     * Drops the owner's reference before the files are deleted wholesale (topic deletion):
+     * whoever releases last only unmaps, it trims nothing.
+     */
+    public void releaseForDelete() {
+        deleted = true;
+        release();
+    }
+
+    /** Runs on the thread that drops the last reference, maybe a reader: never throws. */
     private void closeResources() {
-        OffsetIndex oi = offsetIndex;
-        TimeIndex ti = timeIndex;
-        boolean filesExist = Files.exists(logFile);
-        if (oi != null) {
-            if (filesExist) {
-                oi.close();
-            } else {
-                oi.closeWithoutTrim();
-            }
-        }
-        if (ti != null) {
-            if (filesExist) {
-                ti.close();
-            } else {
-                ti.closeWithoutTrim();
-            }
-        }
+        closeIndex(offsetIndex);
+        closeIndex(timeIndex);
         closeQuietly(channel);
         MappedBuffers.unmap(mmap);
         mmap = null;

@@ -689,7 +689,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             closed = true;
             for (LogSegment s : segments) {
-                s.release();
+                s.releaseForDelete();
             }
         } finally {
             appendLock.unlock();
