@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Unmaps a {@link MappedByteBuffer} deterministically, without JVM flags: {@code sun.misc.Unsafe}
  * lives in {@code jdk.unsupported}, which the JDK opens to everyone, and its
- * {@code invokeCleaner} releases the mapping at once. Where that is not available the mapping is
+ * {@code invokeCleaner} releases the mapping at once (JDK 17 to 23). Where that is not
+ * available, or on JDK 24+ where calling it prints a deprecation warning, the mapping is
  * left to the garbage collector (correct, only later).
  *
  * <p>The caller must guarantee that no thread touches the buffer, or any view of it, after
@@ -55,6 +56,13 @@ public final class MappedBuffers {
     }
 
     private static MethodHandle findCleaner() {
+        if (Runtime.version().feature() >= 24) {
+            // JDK 24+ prints a deprecation warning on the first invokeCleaner call (JEP 498); a
+            // library must not write to its host's stderr. Mappings go to the GC there until the
+            // FFM (Arena) mapping path lands. See docs/DECISIONS.md.
+            LOG.debug("JDK {}: mappings are released by the GC", Runtime.version().feature());
+            return null;
+        }
         try {
             Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
             Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
