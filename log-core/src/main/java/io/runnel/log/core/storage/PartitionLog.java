@@ -57,6 +57,8 @@ public final class PartitionLog implements AutoCloseable {
     private final RecordBatchWriter writer = new RecordBatchWriter();
     private int leaderEpoch;
     private long unflushedMessages;
+    /** Wall clock for segment.ms; replaceable in tests. */
+    private volatile java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     PartitionLog(TopicPartition id, Path dir, LogConfig config, FlushPolicy flushPolicy, Executor background,
                  LogSegment[] segments, long recoveryPoint) {
@@ -206,6 +208,15 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the wall clock used for {@code segment.ms} (tests).
+     *
+     * @param clock milliseconds since the epoch
+     */
+    void setClock(java.util.function.LongSupplier clock) {
+        this.clock = clock;
+    }
+
     // ------------------------------------------------------------------ append
 
     /**
@@ -249,7 +260,7 @@ public final class PartitionLog implements AutoCloseable {
             ensureOpen();
             first = endOffset;
             long next = first;
-            long now = System.currentTimeMillis();
+            long now = clock.getAsLong();
             for (int pos = from; pos < to; ) {
                 view.wrap(batches, pos);
                 int size = view.sizeInBytes();
@@ -297,7 +308,7 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureOpen();
             offset = endOffset;
-            long now = System.currentTimeMillis();
+            long now = clock.getAsLong();
             LogSegment seg = segmentFor(bound, now);
             seg.reserve(bound);
             int at = seg.size();

@@ -310,4 +310,24 @@ class PartitionLogTest {
             assertEquals(10, log.recoveryPoint());
         }
     }
+
+    @Test
+    void segmentRollsWhenOlderThanSegmentMs() {
+        LogConfig config = new LogConfig(1 << 20, 1000, 1024, 1 << 20, 4096);
+        long[] now = {1_000_000};
+        try (PartitionLog log = open(config, true)) {
+            log.setClock(() -> now[0]);
+            log.appendRecord(1, null, bytes("a"), Headers.empty());
+            now[0] += 1000;
+            log.appendRecord(2, null, bytes("b"), Headers.empty());
+            assertEquals(1, log.segmentCount(), "not older than segment.ms yet");
+            now[0] += 1;
+            log.appendRecord(3, null, bytes("c"), Headers.empty());
+            assertEquals(2, log.segmentCount(), "rolled after segment.ms");
+            assertEquals(2, log.segments()[1].baseOffset());
+            now[0] += 5000;
+            log.appendRecord(4, null, bytes("d"), Headers.empty());
+            assertEquals(3, log.segmentCount());
+        }
+    }
 }
