@@ -230,4 +230,36 @@ class CommitLogTest {
         assertTrue(Files.exists(dir.resolve(RunnelCommitLog.CLEAN_SHUTDOWN)));
         assertTrue(Files.exists(dir.resolve(RunnelCommitLog.RECOVERY_POINT_CHECKPOINT)));
     }
+
+    @Test
+    void intervalFlushPolicyAdvancesTheCheckpointedRecoveryPoint() throws Exception {
+        try (CommitLog log = CommitLog.builder(dir).flushPolicy(FlushPolicy.everyInterval(Duration.ofMillis(20))).open()) {
+            log.createTopic("t", 1);
+            Producer<String, String> p = log.producer(Serdes.string(), Serdes.string());
+            for (int i = 0; i < 50; i++) {
+                p.send(ProducerRecord.of("t", "k", "v" + i)).join();
+            }
+            Path checkpoint = dir.resolve(RunnelCommitLog.RECOVERY_POINT_CHECKPOINT);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            String content = "";
+            while (System.nanoTime() < deadline) {
+                content = Files.readString(checkpoint);
+                if (content.contains("t 0 50")) {
+                    break;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+            }
+            assertTrue(content.contains("t 0 50"), "checkpoint after interval flushes: " + content);
+        }
+    }
+
+    @Test
+    void aReadOnlyDirectoryIsRefused() throws Exception {
+        Path ro = Files.createDirectory(dir.resolve("ro"));
+        assertTrue(ro.toFile().setWritable(false, false));
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(ro),
+                "running as root: permissions do not apply, so a read-only directory cannot be tested here");
+        StorageException e = assertThrows(StorageException.class, () -> CommitLog.open(ro));
+        assertTrue(e.getMessage().contains("not writable"), e.getMessage());
+    }
 }
