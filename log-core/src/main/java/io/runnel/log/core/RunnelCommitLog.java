@@ -59,6 +59,9 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     /** How often recovery points are checkpointed when they moved. */
     static final long CHECKPOINT_INTERVAL_MS = 1000;
+    /** A partition directory renamed for deletion: {@code <topic>-<partition>.<32 hex>-delete}. */
+    private static final java.util.regex.Pattern DELETE_DIR =
+            java.util.regex.Pattern.compile(".+-[0-9]+\\.[0-9a-f]{32}" + SegmentFiles.DELETE_DIR_SUFFIX);
 
     private final Path dir;
     private final FlushPolicy flushPolicy;
@@ -70,6 +73,8 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     private volatile Map<String, RunnelTopic> topicView = Map.of();
     private final Map<TopicPartition, Long> lastCheckpointed = new HashMap<>();
     private volatile boolean closed;
+    /** Producers and consumers still open, closed with the log. */
+    private final java.util.Set<AutoCloseable> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private RunnelCommitLog(Path dir, FlushPolicy flushPolicy, TopicConfig topicDefaults, DirectoryLock lock) {
         this.dir = dir;
@@ -122,9 +127,11 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     private void load() {
         Path marker = dir.resolve(CLEAN_SHUTDOWN);
         boolean clean = Files.exists(marker);
+        boolean fresh = Files.notExists(dir.resolve(TopicMetadataStore.FILE_NAME));
+        removeLeftOverTmpFiles();
         Map<TopicPartition, Long> recoveryPoints = readRecoveryPoints(clean);
         Map<String, TopicConfig> configs = TopicMetadataStore.read(dir);
-        removeOrphanDirectories(configs);
+        removeOrphanDirectories(configs, fresh);
         for (Map.Entry<String, TopicConfig> e : configs.entrySet()) {
             topics.put(e.getKey(), openTopic(e.getKey(), e.getValue(), clean, recoveryPoints));
         }
@@ -142,7 +149,8 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             long ms = Math.max(1, flushPolicy.interval().toMillis());
             background.scheduleWithFixedDelay(this::flushAll, ms, ms, TimeUnit.MILLISECONDS);
         }
-        LOG.info("opened {} ({} topics, {} shutdown)", dir, topics.size(), clean ? "clean" : "unclean");
+        LOG.info("opened {} ({} topics, {})", dir, topics.size(),
+                fresh ? "new log" : clean ? "after a clean shutdown" : "recovered after an unclean shutdown");
     }
 
     private Map<TopicPartition, Long> readRecoveryPoints(boolean clean) {
@@ -186,13 +194,30 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
         return new RunnelTopic(name, config, parts);
     }
 
-    /** Partition directories that no topic owns: a topic deletion or creation cut short by a crash. */
-    private void removeOrphanDirectories(Map<String, TopicConfig> configs) {
+    private void removeLeftOverTmpFiles() {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SegmentFiles.TMP_SUFFIX)) {
+            for (Path p : entries) {
+                if (Files.isRegularFile(p)) {
+                    LOG.info("removing left-over {}", p);
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot list log directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Partition directories that no topic owns: a topic deletion or creation cut short by a
+     * crash. Only directories that hold nothing but Runnel's partition files are removed; when
+     * the metadata file is missing altogether, nothing is removed and open fails instead.
+     */
+    private void removeOrphanDirectories(Map<String, TopicConfig> configs, boolean noMetadata) {
         List<Path> orphans = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
-                if (name.endsWith(SegmentFiles.DELETE_DIR_SUFFIX)) {
+                if (DELETE_DIR.matcher(name).matches()) {
                     orphans.add(p);
                     continue;
                 }
@@ -208,7 +233,12 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
                     continue;
                 }
                 TopicConfig c = configs.get(topic);
-                if (c == null || partition >= c.partitions()) {
+                if ((c == null || partition >= c.partitions()) && holdsOnlyPartitionFiles(p)) {
+                    if (noMetadata) {
+                        throw new CorruptLogException(dir.resolve(TopicMetadataStore.FILE_NAME), 0,
+                                "the topic metadata file is missing but partition directory " + p
+                                        + " exists; restore the file (nothing was deleted)");
+                    }
                     LOG.warn("removing partition directory {}: no such topic partition in {}", p,
                             TopicMetadataStore.FILE_NAME);
                     orphans.add(p);
@@ -219,6 +249,25 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
         }
         for (Path p : orphans) {
             deleteRecursively(p);
+        }
+    }
+
+    private static boolean holdsOnlyPartitionFiles(Path partitionDir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(partitionDir)) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                boolean ours = Files.isRegularFile(f) && (n.equals(SegmentFiles.LEADER_EPOCH_CHECKPOINT)
+                        || n.endsWith(SegmentFiles.TMP_SUFFIX) || n.endsWith(SegmentFiles.DELETED_SUFFIX)
+                        || SegmentFiles.baseOffsetOf(n, SegmentFiles.LOG_SUFFIX) >= 0
+                        || SegmentFiles.baseOffsetOf(n, SegmentFiles.INDEX_SUFFIX) >= 0
+                        || SegmentFiles.baseOffsetOf(n, SegmentFiles.TIME_INDEX_SUFFIX) >= 0);
+                if (!ours) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -287,7 +336,13 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     @Override
     public Collection<Topic> topics() {
         ensureOpen();
-        return List.copyOf(topicView.values());
+        List<Topic> out = new ArrayList<>();
+        for (RunnelTopic t : topicView.values()) {
+            if (!t.name().startsWith(TopicNames.INTERNAL_PREFIX)) {
+                out.add(t);
+            }
+        }
+        return List.copyOf(out);
     }
 
     @Override
@@ -352,13 +407,17 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     @Override
     public <K, V> Producer<K, V> producer(ProducerConfig config, Serde<K> keys, Serde<V> values) {
         ensureOpen();
-        return new RunnelProducer<>(this, config, keys, values);
+        RunnelProducer<K, V> p = new RunnelProducer<>(this, config, keys, values, clients::remove);
+        clients.add(p);
+        return p;
     }
 
     @Override
     public <K, V> Consumer<K, V> consumer(ConsumerConfig config, Serde<K> keys, Serde<V> values) {
         ensureOpen();
-        return new RunnelConsumer<>(this, config, keys, values);
+        RunnelConsumer<K, V> c = new RunnelConsumer<>(this, config, keys, values, clients::remove);
+        clients.add(c);
+        return c;
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -439,6 +498,13 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
                 return;
             }
             closed = true;
+            for (AutoCloseable c : List.copyOf(clients)) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("closing {} failed", c, e);
+                }
+            }
             background.shutdown();
             try {
                 if (!background.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -181,7 +181,9 @@ class CommitLogTest {
             assertEquals(0, t.partition(0).endOffset() + t.partition(1).endOffset());
             assertThrows(UnknownTopicException.class, () -> t.partition(2));
             p.close();
-            assertThrows(LogClosedException.class, () -> p.send(ProducerRecord.of("t", "k", new byte[1])));
+            CompletionException closed = assertThrows(CompletionException.class,
+                    () -> p.send(ProducerRecord.of("t", "k", new byte[1])).join());
+            assertTrue(closed.getCause() instanceof LogClosedException, closed.getCause().toString());
         }
     }
 
@@ -195,7 +197,8 @@ class CommitLogTest {
         assertTrue(log.isClosed());
         assertThrows(LogClosedException.class, () -> log.createTopic("u", 1));
         assertThrows(LogClosedException.class, log::topics);
-        assertThrows(LogClosedException.class, () -> p.send(ProducerRecord.of("t", "k", "v")));
+        CompletionException e = assertThrows(CompletionException.class, () -> p.send(ProducerRecord.of("t", "k", "v")).join());
+        assertTrue(e.getCause() instanceof LogClosedException, e.getCause().toString());
     }
 
     @Test
@@ -261,5 +264,64 @@ class CommitLogTest {
                 "running as root: permissions do not apply, so a read-only directory cannot be tested here");
         StorageException e = assertThrows(StorageException.class, () -> CommitLog.open(ro));
         assertTrue(e.getMessage().contains("not writable"), e.getMessage());
+    }
+
+    @Test
+    void aRecordThatFailsToDeserializeIsReportedAfterTheGoodOnesBeforeIt() {
+        try (CommitLog log = CommitLog.open(dir)) {
+            log.createTopic("t", 1);
+            Producer<String, String> p = log.producer(Serdes.string(), Serdes.string());
+            p.send(ProducerRecord.of("t", "k", "good-0")).join();
+            p.send(ProducerRecord.of("t", "k", "good-1")).join();
+            p.send(ProducerRecord.of("t", "k", "bad")).join();
+            p.send(ProducerRecord.of("t", "k", "good-3")).join();
+            io.runnel.log.Serde<String> picky = new io.runnel.log.Serde<>() {
+                @Override
+                public byte[] serialize(String v) {
+                    return Serdes.string().serialize(v);
+                }
+
+                @Override
+                public String deserialize(byte[] b) {
+                    String s = Serdes.string().deserialize(b);
+                    if (s.equals("bad")) {
+                        throw new IllegalArgumentException("refused");
+                    }
+                    return s;
+                }
+            };
+            ConsumerConfig cc = ConsumerConfig.builder().autoOffsetReset(OffsetReset.EARLIEST).build();
+            try (var c = log.consumer(cc, Serdes.string(), picky)) {
+                TopicPartition tp = new TopicPartition("t", 0);
+                c.assign(List.of(tp));
+                List<String> first = new ArrayList<>();
+                c.poll(Duration.ofSeconds(1)).forEach(r -> first.add(r.value()));
+                assertEquals(List.of("good-0", "good-1"), first);
+                io.runnel.log.SerializationException e = assertThrows(io.runnel.log.SerializationException.class,
+                        () -> c.poll(Duration.ZERO));
+                assertEquals(2, e.offset());
+                assertEquals(tp, e.topicPartition());
+                assertEquals(2, c.position(tp));
+                c.seek(tp, 3);
+                assertEquals("good-3", c.poll(Duration.ofSeconds(1)).iterator().next().value());
+            }
+        }
+    }
+
+    @Test
+    void closingTheLogClosesItsClientsAndNoMetadataMeansNothingIsDeleted() throws Exception {
+        CommitLog log = CommitLog.open(dir);
+        log.createTopic("t", 1);
+        Producer<String, String> p = log.producer(Serdes.string(), Serdes.string());
+        p.send(ProducerRecord.of("t", "k", "v")).join();
+        log.close();
+        CompletionException e = assertThrows(CompletionException.class, () -> p.send(ProducerRecord.of("t", "k", "v")).join());
+        assertTrue(e.getCause() instanceof LogClosedException);
+        Files.delete(dir.resolve(TopicMetadataStore.FILE_NAME));
+        Files.createDirectory(dir.resolve("backup-1"));
+        Files.writeString(dir.resolve("backup-1").resolve("notes.txt"), "mine");
+        assertThrows(CorruptLogException.class, () -> CommitLog.open(dir));
+        assertTrue(Files.exists(dir.resolve("t-0")), "partition data kept");
+        assertTrue(Files.exists(dir.resolve("backup-1").resolve("notes.txt")), "user data kept");
     }
 }

@@ -22,6 +22,7 @@ import io.runnel.log.ConsumerRecord;
 import io.runnel.log.ConsumerRecords;
 import io.runnel.log.Headers;
 import io.runnel.log.LogClosedException;
+import io.runnel.log.NoOffsetForPartitionException;
 import io.runnel.log.OffsetOutOfRangeException;
 import io.runnel.log.OffsetReset;
 import io.runnel.log.RebalanceListener;
@@ -55,8 +56,11 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
     private final AtomicBoolean wakeup = new AtomicBoolean();
     private final RecordBatchView view = new RecordBatchView();
     private final RecordCursor cursor = new RecordCursor();
+    private final java.util.function.Consumer<Object> onClose;
     private volatile boolean closed;
     private int nextPartition;
+    /** Set when a record failed to deserialize after others were already fetched in the same poll. */
+    private boolean stopFetch;
 
     /**
      * Creates a consumer.
@@ -65,8 +69,11 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
      * @param config the settings
      * @param keys   the key serde
      * @param values the value serde
+     * @param onClose told when this consumer closes
      */
-    public RunnelConsumer(LogAccess log, ConsumerConfig config, Serde<K> keys, Serde<V> values) {
+    public RunnelConsumer(LogAccess log, ConsumerConfig config, Serde<K> keys, Serde<V> values,
+                          java.util.function.Consumer<Object> onClose) {
+        this.onClose = Objects.requireNonNull(onClose, "onClose");
         this.log = Objects.requireNonNull(log, "log");
         this.config = Objects.requireNonNull(config, "config");
         this.keys = Objects.requireNonNull(keys, "key serde");
@@ -139,7 +146,7 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
         long reset = switch (config.autoOffsetReset()) {
             case EARLIEST -> plog.startOffset();
             case LATEST -> plog.endOffset();
-            case NONE -> throw new OffsetOutOfRangeException(tp, -1, plog.startOffset(), plog.endOffset());
+            case NONE -> throw new NoOffsetForPartitionException(tp);
         };
         positions.put(tp, reset);
         return reset;
@@ -150,6 +157,9 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
         Objects.requireNonNull(timeout, "timeout");
         acquire();
         try {
+            if (positions.isEmpty()) {
+                throw new IllegalStateException("poll needs assigned partitions: call assign() first");
+            }
             long deadline = System.nanoTime() + timeout.toNanos();
             long backoff = 1_000;
             for (;;) {
@@ -179,10 +189,11 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
             return out;
         }
         int budget = config.maxPollRecords();
-        for (int i = 0; i < order.size() && budget > 0; i++) {
+        stopFetch = false;
+        for (int i = 0; i < order.size() && budget > 0 && !stopFetch; i++) {
             TopicPartition tp = order.get((nextPartition + i) % order.size());
             List<ConsumerRecord<K, V>> records = new ArrayList<>();
-            fetchPartition(tp, records, budget);
+            fetchPartition(tp, records, budget, out.isEmpty());
             if (!records.isEmpty()) {
                 out.put(tp, records);
                 budget -= records.size();
@@ -192,7 +203,12 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
         return out;
     }
 
-    private void fetchPartition(TopicPartition tp, List<ConsumerRecord<K, V>> into, int budget) {
+    /**
+     * Fetches records of one partition into {@code into}. A record that fails to deserialize
+     * stops the fetch with the position on it: it is thrown at once when nothing was fetched
+     * before it in this poll, else by the next poll, after the good records are returned.
+     */
+    private void fetchPartition(TopicPartition tp, List<ConsumerRecord<K, V>> into, int budget, boolean firstInPoll) {
         PartitionLog plog = log.partitionLog(tp);
         long position = resolvePosition(tp);
         if (position < plog.startOffset() || position > plog.endOffset()) {
@@ -210,7 +226,19 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
                 if (offset < next[0]) {
                     continue;
                 }
-                into.add(toRecord(tp, batch));
+                ConsumerRecord<K, V> record;
+                try {
+                    record = toRecord(tp, batch);
+                } catch (SerializationException e) {
+                    positions.put(tp, offset);
+                    if (firstInPoll && into.isEmpty()) {
+                        throw e;
+                    }
+                    stopFetch = true;
+                    next[0] = offset;
+                    return false;
+                }
+                into.add(record);
                 next[0] = offset + 1;
                 if (into.size() >= budget) {
                     return false;
@@ -230,8 +258,7 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
             key = keys.deserialize(cursor.key());
             value = values.deserialize(cursor.value());
         } catch (RuntimeException e) {
-            throw new SerializationException("cannot deserialize the record at offset " + offset + " of " + tp
-                    + ": " + e.getMessage(), e);
+            throw new SerializationException(tp, offset, "cannot deserialize the record: " + e, e);
         }
         Headers headers = cursor.headerCount() == 0 ? Headers.empty() : cursor.headers();
         return new ConsumerRecord<>(tp.topic(), tp.partition(), offset, cursor.timestamp(), key, value, headers);
@@ -318,6 +345,9 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
     public Map<TopicPartition, OptionalLong> offsetsForTimes(Map<TopicPartition, Long> timestamps) {
         Map<TopicPartition, OptionalLong> out = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, Long> e : timestamps.entrySet()) {
+            if (e.getValue() == null || e.getValue() < 0) {
+                throw new IllegalArgumentException("timestamp for " + e.getKey() + " must be >= 0, was " + e.getValue());
+            }
             out.put(e.getKey(), log.partitionLog(e.getKey()).offsetForTimestamp(e.getValue()));
         }
         return out;
@@ -331,5 +361,6 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
     @Override
     public void close() {
         closed = true;
+        onClose.accept(this);
     }
 }

@@ -32,6 +32,7 @@ public final class RunnelProducer<K, V> implements Producer<K, V> {
     private final Serde<K> keys;
     private final Serde<V> values;
     private final ConcurrentHashMap<String, StickyPartition> sticky = new ConcurrentHashMap<>();
+    private final java.util.function.Consumer<Object> onClose;
     private volatile boolean closed;
 
     /**
@@ -41,8 +42,11 @@ public final class RunnelProducer<K, V> implements Producer<K, V> {
      * @param config the settings
      * @param keys   the key serde
      * @param values the value serde
+     * @param onClose told when this producer closes
      */
-    public RunnelProducer(LogAccess log, ProducerConfig config, Serde<K> keys, Serde<V> values) {
+    public RunnelProducer(LogAccess log, ProducerConfig config, Serde<K> keys, Serde<V> values,
+                          java.util.function.Consumer<Object> onClose) {
+        this.onClose = Objects.requireNonNull(onClose, "onClose");
         this.log = Objects.requireNonNull(log, "log");
         this.config = Objects.requireNonNull(config, "config");
         this.keys = Objects.requireNonNull(keys, "key serde");
@@ -52,11 +56,11 @@ public final class RunnelProducer<K, V> implements Producer<K, V> {
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record) {
         Objects.requireNonNull(record, "record");
-        if (closed) {
-            throw new LogClosedException("producer is closed");
-        }
-        log.ensureOpenForClients();
         try {
+            if (closed) {
+                throw new LogClosedException("producer is closed");
+            }
+            log.ensureOpenForClients();
             int partitions = log.partitionCount(record.topic());
             byte[] key = serialize(keys, record.key(), record, "key");
             byte[] value = serialize(values, record.value(), record, "value");
@@ -105,6 +109,7 @@ public final class RunnelProducer<K, V> implements Producer<K, V> {
     @Override
     public void close() {
         closed = true;
+        onClose.accept(this);
     }
 
     /** Kafka's sticky choice for null keys: one partition until a batch's worth was sent to it. */

@@ -54,8 +54,8 @@ public final class LogSegment {
     private final Path logFile;
     private final AtomicInteger refs = new AtomicInteger(1);
 
-    /** Open while the segment is writable. */
-    private FileChannel channel;
+    /** Open while the segment is writable, and after a roll until its trimmed length is fsynced. */
+    private volatile FileChannel channel;
     /** The mapping: read-write over {@link #capacity} while active, else read-only, or null until first read. */
     private volatile MappedByteBuffer mmap;
     private int capacity;
@@ -667,12 +667,12 @@ public final class LogSegment {
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
         try {
+            // The channel stays open until flush() fsyncs the new length with the data.
             channel.truncate(size);
-            channel.close();
         } catch (IOException e) {
             throw new StorageException("cannot trim segment " + logFile + ": " + e.getMessage(), e);
         }
-        channel = null;
+        flushed = false;
         capacity = size;
         reserved = size;
         active = false;
@@ -688,7 +688,7 @@ public final class LogSegment {
      * Forces the segment's bytes to the storage device (a no-op when nothing changed since).
      */
     public void flush() {
-        if (flushed) {
+        if (flushed && (active || channel == null)) {
             return;
         }
         // Cleared first: an append committed while forcing sets it again, so it is not lost.
@@ -697,6 +697,33 @@ public final class LogSegment {
         int s = size;
         if (m != null && !m.isReadOnly() && s > 0) {
             m.force(0, s);
+        }
+        if (!active) {
+            syncTrimmedFiles();
+        }
+    }
+
+    /** After a roll or close: fsync the trimmed length (and indexes), then let the channel go. */
+    private synchronized void syncTrimmedFiles() {
+        FileChannel ch = channel;
+        if (active || ch == null) {
+            return;
+        }
+        try {
+            ch.force(true);
+            OffsetIndex oi = offsetIndex;
+            TimeIndex ti = timeIndex;
+            if (oi != null && !oi.isClosed()) {
+                oi.flush();
+            }
+            if (ti != null && !ti.isClosed()) {
+                ti.flush();
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot fsync segment " + logFile + ": " + e.getMessage(), e);
+        } finally {
+            closeQuietly(ch);
+            channel = null;
         }
     }
 
@@ -836,8 +863,8 @@ public final class LogSegment {
      */
     public synchronized void close() {
         if (active) {
-            flush();
             onBecomeInactive();
+            flush();
         }
         release();
     }

@@ -18,6 +18,7 @@ import io.runnel.log.LogClosedException;
 import io.runnel.log.OffsetOutOfRangeException;
 import io.runnel.log.RecordTooLargeException;
 import io.runnel.log.TopicPartition;
+import io.runnel.log.core.record.InvalidBatchException;
 import io.runnel.log.core.record.RecordBatchView;
 import io.runnel.log.core.record.RecordBatchWriter;
 import io.runnel.log.core.record.RecordCursor;
@@ -56,7 +57,7 @@ public final class PartitionLog implements AutoCloseable {
     private final RecordBatchView appendView = new RecordBatchView();
     private final RecordBatchWriter writer = new RecordBatchWriter();
     private int leaderEpoch;
-    private long unflushedMessages;
+    private final java.util.concurrent.atomic.AtomicLong unflushedMessages = new java.util.concurrent.atomic.AtomicLong();
     /** Wall clock for segment.ms; replaceable in tests. */
     private volatile java.util.function.LongSupplier clock = System::currentTimeMillis;
 
@@ -73,6 +74,8 @@ public final class PartitionLog implements AutoCloseable {
         this.startOffset = segments[0].baseOffset();
         this.recoveryPoint = Math.min(recoveryPoint, endOffset);
         this.epochs = new LeaderEpochCache(dir);
+        // Recovery may have cut the log: epochs that began past its end are gone with it.
+        epochs.truncateFromEnd(endOffset);
         this.leaderEpoch = Math.max(0, epochs.latestEpoch());
     }
 
@@ -280,7 +283,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             endOffset = next;
             newEnd = next;
-            unflushedMessages += records;
+            unflushedMessages.addAndGet(records);
         } finally {
             appendLock.unlock();
         }
@@ -301,8 +304,18 @@ public final class PartitionLog implements AutoCloseable {
      * @throws LogClosedException      after close
      */
     public long appendRecord(long timestamp, byte[] key, byte[] value, Headers headers) {
-        int bound = RecordBatchWriter.maxBatchSizeFor(key == null ? -1 : key.length,
-                value == null ? -1 : value.length, headers);
+        int bound;
+        try {
+            // Exact for a batch of one record: checked before anything rolls or is reserved.
+            bound = RecordBatchWriter.maxBatchSizeFor(key == null ? -1 : key.length,
+                    value == null ? -1 : value.length, headers);
+        } catch (IllegalArgumentException e) {
+            throw new RecordTooLargeException("record for " + id + " is larger than 2 GiB");
+        }
+        if (bound > config.maxMessageBytes()) {
+            throw new RecordTooLargeException("record batch of " + bound + " bytes for " + id
+                    + " exceeds max.message.bytes " + config.maxMessageBytes());
+        }
         long offset;
         appendLock.lock();
         try {
@@ -318,14 +331,10 @@ public final class PartitionLog implements AutoCloseable {
                 throw new IllegalStateException("record does not fit its own size bound " + bound);
             }
             int size = w.finish();
-            if (size > config.maxMessageBytes()) {
-                throw new RecordTooLargeException("record batch of " + size + " bytes for " + id
-                        + " exceeds max.message.bytes " + config.maxMessageBytes());
-            }
             epochs.assign(leaderEpoch, offset);
             seg.commit(size, offset, timestamp, now);
             endOffset = offset + 1;
-            unflushedMessages++;
+            unflushedMessages.incrementAndGet();
         } finally {
             appendLock.unlock();
         }
@@ -405,8 +414,13 @@ public final class PartitionLog implements AutoCloseable {
         switch (flushPolicy.kind()) {
             case ALWAYS -> flushUpTo(newEnd);
             case EVERY_MESSAGES -> {
-                if (unflushedMessages >= flushPolicy.messages()) {
-                    flushUpTo(newEnd);
+                // The sender does not wait for this fsync (Kafka's flush.messages does it off the send path too).
+                if (unflushedMessages.get() >= flushPolicy.messages()) {
+                    try {
+                        background.execute(() -> flushUpTo(newEnd));
+                    } catch (RejectedExecutionException e) {
+                        flushUpTo(newEnd);
+                    }
                 }
             }
             default -> {
@@ -432,7 +446,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             long target = endOffset;
             long rp = recoveryPoint;
-            unflushedMessages = 0;
+            unflushedMessages.set(0);
             // Newest first, down to the segment holding the recovery point: older ones are durable.
             LogSegment[] segs = segments;
             for (int i = segs.length - 1; i >= 0; i--) {
@@ -524,7 +538,14 @@ public final class PartitionLog implements AutoCloseable {
                         }
                         next = view.lastOffset() + 1;
                         handed += size;
-                        if (!handler.onBatch(view) || handed >= maxBytes) {
+                        boolean more;
+                        try {
+                            more = handler.onBatch(view);
+                        } catch (InvalidBatchException e) {
+                            throw new CorruptLogException(seg.logFile(), e.index() >= 0 ? e.index() : pos,
+                                    "batch at offset " + view.baseOffset() + ": " + e.getMessage(), e);
+                        }
+                        if (!more || handed >= maxBytes) {
                             return next;
                         }
                         pos += size;

@@ -226,8 +226,13 @@ class PartitionLogTest {
         LogConfig config = new LogConfig(1 << 20, Long.MAX_VALUE / 2, 1024, 1000, 4096);
         try (PartitionLog log = open(config, true)) {
             log.appendRecord(1, null, new byte[10], Headers.empty());
+            int segments = log.segmentCount();
+            long size = log.sizeInBytes();
+            assertThrows(RecordTooLargeException.class, () -> log.appendRecord(1, null, new byte[2_000_000], Headers.empty()));
             assertThrows(RecordTooLargeException.class, () -> log.appendRecord(1, null, new byte[2000], Headers.empty()));
             assertEquals(1, log.endOffset());
+            assertEquals(segments, log.segmentCount(), "a refused record rolls nothing");
+            assertEquals(size, log.sizeInBytes());
             assertEquals(1, log.appendRecord(1, null, new byte[10], Headers.empty()));
         }
     }
