@@ -1,0 +1,89 @@
+package io.runnel.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.runnel.log.FlushPolicy;
+import io.runnel.log.TopicPartition;
+import io.runnel.log.core.storage.LogConfig;
+import io.runnel.log.core.storage.PartitionLog;
+
+/**
+ * A {@link PartitionLog} in a fresh temporary directory (under {@code java.io.tmpdir}) with its
+ * own background flusher thread, as {@code CommitLog} gives it one; {@link #close()} deletes it
+ * all without flushing.
+ *
+ * <p>Not thread-safe: opened and closed by one benchmark thread.
+ */
+final class TempPartitionLog implements AutoCloseable {
+    private static final TopicPartition PARTITION = new TopicPartition("bench", 0);
+
+    private final Path root;
+    private final ExecutorService flusher;
+    private final PartitionLog log;
+
+    private TempPartitionLog(Path root, ExecutorService flusher, PartitionLog log) {
+        this.root = root;
+        this.flusher = flusher;
+        this.log = log;
+    }
+
+    /**
+     * Creates an empty partition log with the default settings (1 GiB segments) and no flush policy.
+     *
+     * @return the open log
+     */
+    static TempPartitionLog create() {
+        Path root;
+        try {
+            root = Files.createTempDirectory("runnel-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "runnel-bench-flusher");
+            t.setDaemon(true);
+            return t;
+        });
+        PartitionLog log = PartitionLog.open(PARTITION, root.resolve("bench-0"), LogConfig.defaults(),
+                FlushPolicy.none(), flusher, true, 0);
+        return new TempPartitionLog(root, flusher, log);
+    }
+
+    PartitionLog log() {
+        return log;
+    }
+
+    /** Closes the log without flushing it, waits for a running background flush, deletes the files. */
+    @Override
+    public void close() {
+        log.closeForDelete();
+        flusher.shutdown();
+        try {
+            if (!flusher.awaitTermination(5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the background flush of " + root + " did not end");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing " + root, e);
+        }
+        deleteTree(root);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+}
