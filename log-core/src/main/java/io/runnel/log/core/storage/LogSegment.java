@@ -59,7 +59,11 @@ public final class LogSegment {
     /** The mapping: read-write over {@link #capacity} while active, else read-only, or null until first read. */
     private volatile MappedByteBuffer mmap;
     private int capacity;
-    private int reserved;
+    /** End of the space reserved with real blocks; grows under {@link #reserveLock}. */
+    private volatile int reserved;
+    private final Object reserveLock = new Object();
+    /** Set while a background reservation is queued or running. */
+    private final java.util.concurrent.atomic.AtomicBoolean reserving = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int size;
     private volatile boolean active;
 
@@ -585,16 +589,57 @@ public final class LogSegment {
         if (needed > capacity) {
             throw new IllegalStateException("segment " + logFile + " cannot hold " + bytes + " more bytes");
         }
-        int target = (int) Math.min(capacity, Math.max((long) needed, (long) reserved + RESERVE_CHUNK));
+        synchronized (reserveLock) {
+            extendReservation(needed, (int) Math.min(capacity, (long) needed + RESERVE_CHUNK));
+        }
+    }
+
+    /**
+     * Whether the writer is within {@link #RESERVE_CHUNK} of the reserved space and no
+     * background reservation is pending; if so, marks one pending. Writer only.
+     *
+     * @return true when the caller should run {@link #reserveAhead()} in the background
+     */
+    public boolean claimReserveAhead() {
+        return active && reserved < capacity && reserved - size < RESERVE_CHUNK && reserving.compareAndSet(false, true);
+    }
+
+    /**
+     * Reserves up to two chunks ahead of the writer, off the append path (the zero writes also
+     * bring the pages into the page cache before the writer's first touch). Never throws: a
+     * failure here leaves the writer to reserve, and fail, on its own thread.
+     */
+    public void reserveAhead() {
         try {
-            long pos = reserved;
+            synchronized (reserveLock) {
+                if (!active) {
+                    return;
+                }
+                int target = (int) Math.min(capacity, (long) size + 2L * RESERVE_CHUNK);
+                extendReservation(target, target);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("background reservation in {} failed; the writer will retry: {}", logFile, e.toString());
+        } finally {
+            reserving.set(false);
+        }
+    }
+
+    /** Writes zeros from the reserved end to {@code target}, if it is below {@code needed}. Under reserveLock. */
+    private void extendReservation(int needed, int target) {
+        int from = reserved;
+        if (needed <= from) {
+            return;
+        }
+        try {
+            long pos = from;
             while (pos < target) {
                 ByteBuffer z = ZEROS.duplicate();
                 z.limit((int) Math.min(z.capacity(), target - pos));
                 pos += channel.write(z, pos);
             }
         } catch (IOException e) {
-            throw new StorageException("cannot reserve " + (target - reserved) + " bytes in " + logFile
+            throw new StorageException("cannot reserve " + (target - from) + " bytes in " + logFile
                     + " (disk full?): " + e.getMessage(), e);
         }
         reserved = target;
@@ -666,16 +711,19 @@ public final class LogSegment {
         finalTimeIndexEntry();
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
-        try {
-            // The channel stays open until flush() fsyncs the new length with the data.
-            channel.truncate(size);
-        } catch (IOException e) {
-            throw new StorageException("cannot trim segment " + logFile + ": " + e.getMessage(), e);
+        synchronized (reserveLock) {
+            // Under the reserve lock: a background reservation must not grow the file after the trim.
+            active = false;
+            try {
+                // The channel stays open until flush() fsyncs the new length with the data.
+                channel.truncate(size);
+            } catch (IOException e) {
+                throw new StorageException("cannot trim segment " + logFile + ": " + e.getMessage(), e);
+            }
+            capacity = size;
+            reserved = size;
         }
         flushed = false;
-        capacity = size;
-        reserved = size;
-        active = false;
     }
 
     private void finalTimeIndexEntry() {

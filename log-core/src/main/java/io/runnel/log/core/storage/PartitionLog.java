@@ -37,6 +37,9 @@ import io.runnel.log.core.record.RecordCursor;
  */
 public final class PartitionLog implements AutoCloseable {
 
+    /** Per-thread view for checking incoming batches outside the append lock. */
+    private static final ThreadLocal<RecordBatchView> CHECK_VIEW = ThreadLocal.withInitial(RecordBatchView::new);
+
     private final TopicPartition id;
     private final Path dir;
     private final LogConfig config;
@@ -237,7 +240,7 @@ public final class PartitionLog implements AutoCloseable {
     public long append(ByteBuffer batches) {
         int from = batches.position();
         int to = batches.limit();
-        RecordBatchView view = new RecordBatchView();
+        RecordBatchView view = CHECK_VIEW.get();
         int count = 0;
         long records = 0;
         for (int pos = from; pos < to; ) {
@@ -280,6 +283,7 @@ public final class PartitionLog implements AutoCloseable {
                 seg.commit(size, last, stamped.maxTimestamp(), now);
                 next = last + 1;
                 pos += size;
+                reserveAhead(seg);
             }
             endOffset = next;
             newEnd = next;
@@ -334,12 +338,24 @@ public final class PartitionLog implements AutoCloseable {
             epochs.assign(leaderEpoch, offset);
             seg.commit(size, offset, timestamp, now);
             endOffset = offset + 1;
+            reserveAhead(seg);
             unflushedMessages.incrementAndGet();
         } finally {
             appendLock.unlock();
         }
         afterAppend(offset + 1);
         return offset;
+    }
+
+    /** Hands the next space reservation to the background thread before the writer needs it. */
+    private void reserveAhead(LogSegment seg) {
+        if (seg.claimReserveAhead()) {
+            try {
+                background.execute(seg::reserveAhead);
+            } catch (RejectedExecutionException e) {
+                seg.reserveAhead();
+            }
+        }
     }
 
     private String checkIncoming(RecordBatchView view, ByteBuffer buf, int pos, int limit) {
