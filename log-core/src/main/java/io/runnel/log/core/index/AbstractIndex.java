@@ -210,31 +210,6 @@ public abstract class AbstractIndex implements AutoCloseable {
     }
 
     /**
-     * Binary search: the index of the first entry whose key is at least {@code target}, or -1.
-     *
-     * @param buf    the mapping to search
-     * @param count  the number of valid entries to search
-     * @param target the target key
-     * @return the entry index, or -1 when every key is below the target
-     */
-    protected final int smallestUpperBound(ByteBuffer buf, int count, long target) {
-        int lo = 0;
-        int hi = count - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long key = keyAt(buf, mid);
-            if (key >= target) {
-                found = mid;
-                hi = mid - 1;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return found;
-    }
-
-    /**
      * The search key of an entry (an absolute offset or a timestamp).
      *
      * @param buf the mapping
