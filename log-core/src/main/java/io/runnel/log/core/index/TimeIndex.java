@@ -74,13 +74,25 @@ public final class TimeIndex extends AbstractIndex {
     }
 
     /**
+     * Whether no further regular entry fits: as in Kafka, the last slot is kept for the final
+     * entry a roll or close adds ({@link #maybeAppend} with {@code skipFullCheck}), so the index
+     * is full one entry early. The segment rolls on it, so Kafka rebuilds the same entries.
+     *
+     * @return true when at most the slot for the final entry is left
+     */
+    @Override
+    public boolean isFull() {
+        return entries() >= maxEntries() - 1;
+    }
+
+    /**
      * Appends an entry when {@code timestamp} is above the last entry's, as Kafka's
      * {@code maybeAppend}.
      *
      * @param timestamp     the largest timestamp so far in the segment
      * @param offset        the last offset of the batch that first reached it
      * @param skipFullCheck true for the final entry on roll and close, which may use the
-     *                      last slot (the mapping always keeps room for it)
+     *                      last slot ({@link #isFull()} keeps room for it)
      * @return true when an entry was written
      * @throws IllegalStateException when the index is full, or offset or timestamp go backwards
      */
@@ -88,7 +100,7 @@ public final class TimeIndex extends AbstractIndex {
         int n = entries();
         ByteBuffer buf = buffer();
         int capacity = buf.capacity() / ENTRY_SIZE;
-        if (!skipFullCheck && n >= capacity) {
+        if (!skipFullCheck && n >= capacity - 1) {
             throw new IllegalStateException("time index " + file() + " is full (" + n + " entries)");
         }
         long lastTs = lastTimestamp();
