@@ -281,9 +281,13 @@ public final class LogSegment {
             if (old != null && old != m) {
                 LOG.trace("remapped {} for append", logFile);
             }
+            // Missing index files of a non-empty segment open as empty indexes, which pass the
+            // sanity check: rebuild them, as Kafka does when a segment's offset index is missing.
+            boolean missing = !Files.exists(SegmentFiles.indexFile(dir, baseOffset))
+                    || !Files.exists(SegmentFiles.timeIndexFile(dir, baseOffset));
             OffsetIndex oi = openOffsetIndex(true);
             TimeIndex ti = openTimeIndex(true);
-            if (oi.sanityCheck(size) != null || ti.sanityCheck(size) != null) {
+            if ((missing && size > 0) || oi.sanityCheck(size) != null || ti.sanityCheck(size) != null) {
                 rebuildIndexes(oi, ti, m);
             }
             offsetIndex = oi;
