@@ -44,17 +44,6 @@ public final class TimeIndex extends AbstractIndex {
         super(file, baseOffset, maxIndexSize, ENTRY_SIZE, writable);
     }
 
-    /**
-     * Full one entry early, as Kafka's: the last slot is kept for the final entry that
-     * {@code maybeAppend(..., true)} writes when the segment rolls or closes.
-     *
-     * @return true when only the reserved slot is left
-     */
-    @Override
-    public boolean isFull() {
-        return entries() >= maxEntries() - 1;
-    }
-
     @Override
     protected long keyAt(ByteBuffer buf, int n) {
         return buf.getLong(n * ENTRY_SIZE);
@@ -85,13 +74,25 @@ public final class TimeIndex extends AbstractIndex {
     }
 
     /**
+     * Whether no further regular entry fits: as in Kafka, the last slot is kept for the final
+     * entry a roll or close adds ({@link #maybeAppend} with {@code skipFullCheck}), so the index
+     * is full one entry early. The segment rolls on it, so Kafka rebuilds the same entries.
+     *
+     * @return true when at most the slot for the final entry is left
+     */
+    @Override
+    public boolean isFull() {
+        return entries() >= maxEntries() - 1;
+    }
+
+    /**
      * Appends an entry when {@code timestamp} is above the last entry's, as Kafka's
      * {@code maybeAppend}.
      *
      * @param timestamp     the largest timestamp so far in the segment
      * @param offset        the last offset of the batch that first reached it
      * @param skipFullCheck true for the final entry on roll and close, which may use the
-     *                      last slot (the mapping always keeps room for it)
+     *                      last slot ({@link #isFull()} keeps room for it)
      * @return true when an entry was written
      * @throws IllegalStateException when the index is full, or offset or timestamp go backwards
      */

@@ -287,9 +287,13 @@ public final class LogSegment {
             if (old != null && old != m) {
                 LOG.trace("remapped {} for append", logFile);
             }
+            // Missing index files of a non-empty segment open as empty indexes, which pass the
+            // sanity check: rebuild them, as Kafka does when a segment's offset index is missing.
+            boolean missing = !Files.exists(SegmentFiles.indexFile(dir, baseOffset))
+                    || !Files.exists(SegmentFiles.timeIndexFile(dir, baseOffset));
             OffsetIndex oi = openOffsetIndex(true);
             TimeIndex ti = openTimeIndex(true);
-            if (oi.sanityCheck(size) != null || ti.sanityCheck(size) != null) {
+            if ((missing && size > 0) || oi.sanityCheck(size) != null || ti.sanityCheck(size) != null) {
                 rebuildIndexes(oi, ti, m);
             }
             offsetIndex = oi;
@@ -695,9 +699,11 @@ public final class LogSegment {
         if (firstAppendMs < 0) {
             firstAppendMs = nowMs;
         }
-        flushed = false;
         nextOffset = lastOffset + 1;
         size = position + length;
+        // After the size: a flush that read the old size and set the flag before this line sees
+        // the flag cleared again, so the new bytes cannot be skipped by the next flush.
+        flushed = false;
     }
 
     /**

@@ -270,7 +270,7 @@ public final class PartitionLog implements AutoCloseable {
             for (int pos = from; pos < to; ) {
                 view.wrap(batches, pos);
                 int size = view.sizeInBytes();
-                LogSegment seg = segmentFor(size, now);
+                LogSegment seg = segmentFor(size, now, next);
                 seg.reserve(size);
                 int at = seg.size();
                 ByteBuffer target = seg.writeBuffer();
@@ -326,7 +326,7 @@ public final class PartitionLog implements AutoCloseable {
             ensureOpen();
             offset = endOffset;
             long now = clock.getAsLong();
-            LogSegment seg = segmentFor(bound, now);
+            LogSegment seg = segmentFor(bound, now, offset);
             seg.reserve(bound);
             int at = seg.size();
             RecordBatchWriter w = writer.begin(seg.writeBuffer(), at, bound, offset, timestamp);
@@ -379,15 +379,20 @@ public final class PartitionLog implements AutoCloseable {
         return null;
     }
 
-    /** The segment to append {@code size} bytes to, rolling first when needed. Under the append lock. */
-    private LogSegment segmentFor(int size, long now) {
+    /**
+     * The segment to append {@code size} bytes to, rolling first when needed. Under the append lock.
+     *
+     * @param nextOffset the offset the batch will get: a new segment is named by it (inside a
+     *                   multi-batch append it is ahead of the published end offset)
+     */
+    private LogSegment segmentFor(int size, long now, long nextOffset) {
         LogSegment[] segs = segments;
         LogSegment active = segs[segs.length - 1];
         if (active.shouldRoll(size, now)) {
             if (active.size() == 0) {
                 active.makeActive(size);
             } else {
-                roll(size);
+                rollAt(size, nextOffset);
                 active = segments[segments.length - 1];
             }
         }
@@ -403,13 +408,25 @@ public final class PartitionLog implements AutoCloseable {
     public void roll(int minCapacity) {
         appendLock.lock();
         try {
+            rollAt(minCapacity, endOffset);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Rolls to a new segment named by {@code base}, the offset the next batch gets. Callers hold
+     * the append lock (taken again here, reentrantly).
+     */
+    private void rollAt(int minCapacity, long base) {
+        appendLock.lock();
+        try {
             ensureOpen();
             LogSegment[] segs = segments;
             LogSegment old = segs[segs.length - 1];
             if (old.size() == 0) {
                 return;
             }
-            long base = endOffset;
             old.onBecomeInactive();
             LogSegment fresh = LogSegment.create(dir, base, config, minCapacity);
             LogSegment[] next = new LogSegment[segs.length + 1];

@@ -76,7 +76,7 @@ final class PartitionLogLoader {
             segs.add(LogSegment.open(dir, base, config));
         }
         if (!cleanShutdown) {
-            recover(segs, recoveryPoint);
+            recover(segs, recoveryPoint, config);
         }
         LogSegment last = segs.get(segs.size() - 1);
         try {
@@ -91,7 +91,7 @@ final class PartitionLogLoader {
         return segs.toArray(new LogSegment[0]);
     }
 
-    private static void recover(List<LogSegment> segs, long recoveryPoint) {
+    private static void recover(List<LogSegment> segs, long recoveryPoint, LogConfig config) {
         int first = 0;
         for (int i = 0; i < segs.size(); i++) {
             if (segs.get(i).baseOffset() <= recoveryPoint) {
@@ -102,8 +102,11 @@ final class PartitionLogLoader {
         for (int i = first; i < segs.size(); i++) {
             LogSegment seg = segs.get(i);
             RECOVERIES.incrementAndGet();
-            if (i > first && seg.baseOffset() < minNext) {
-                LOG.warn("segment {} starts at {} inside the previous segment (which ends at {}); deleting it and later ones",
+            boolean overlaps = seg.baseOffset() < minNext;
+            boolean gap = !config.compacted() && seg.baseOffset() > minNext;
+            if (i > first && (overlaps || gap)) {
+                // A gap is left when a crash cut short an earlier recovery's deletion of later segments.
+                LOG.warn("segment {} starts at {} but the previous segment ends at {}; deleting it and later ones",
                         seg.logFile(), seg.baseOffset(), minNext);
                 dropFrom(segs, i);
                 return;

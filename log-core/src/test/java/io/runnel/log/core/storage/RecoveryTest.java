@@ -150,6 +150,20 @@ class RecoveryTest {
     }
 
     @Test
+    void aSegmentMissingFromTheMiddleCutsTheLogThereInsteadOfLeavingAGap() throws IOException {
+        write(300);
+        List<Path> logs = logs();
+        assertTrue(logs.size() >= 4, "segments: " + logs.size());
+        Path middle = logs.get(2);
+        Files.delete(middle);
+        try (PartitionLog log = open(false)) {
+            int kept = checkPrefix(log);
+            assertEquals(2, log.segmentCount());
+            assertTrue(kept > 0 && kept < 300, "kept " + kept);
+        }
+    }
+
+    @Test
     void missingIndexesAreRebuiltOnCleanOpen() throws IOException {
         write(300);
         try (Stream<Path> s = Files.list(pdir())) {
