@@ -27,9 +27,11 @@ final class TempPartitionLog implements AutoCloseable {
 
     private final Path root;
     private final ExecutorService flusher;
+    private final ExecutorService reserver;
     private final PartitionLog log;
 
-    private TempPartitionLog(Path root, ExecutorService flusher, PartitionLog log) {
+    private TempPartitionLog(Path root, ExecutorService flusher, ExecutorService reserver, PartitionLog log) {
+        this.reserver = reserver;
         this.root = root;
         this.flusher = flusher;
         this.log = log;
@@ -52,9 +54,15 @@ final class TempPartitionLog implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        ExecutorService reserver = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "runnel-bench-reserver");
+            t.setDaemon(true);
+            return t;
+        });
+        // As a CommitLog runs it: flushes and space reservations on separate threads.
         PartitionLog log = PartitionLog.open(PARTITION, root.resolve("bench-0"), LogConfig.defaults(),
-                FlushPolicy.none(), flusher, true, 0);
-        return new TempPartitionLog(root, flusher, log);
+                FlushPolicy.none(), flusher, reserver, true, 0);
+        return new TempPartitionLog(root, flusher, reserver, log);
     }
 
     PartitionLog log() {
@@ -66,8 +74,9 @@ final class TempPartitionLog implements AutoCloseable {
     public void close() {
         log.closeForDelete();
         flusher.shutdown();
+        reserver.shutdown();
         try {
-            if (!flusher.awaitTermination(5, TimeUnit.MINUTES)) {
+            if (!flusher.awaitTermination(5, TimeUnit.MINUTES) || !reserver.awaitTermination(1, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("the background flush of " + root + " did not end");
             }
         } catch (InterruptedException e) {

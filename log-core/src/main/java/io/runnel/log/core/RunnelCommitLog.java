@@ -68,6 +68,8 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     private final TopicConfig topicDefaults;
     private final DirectoryLock lock;
     private final ScheduledThreadPoolExecutor background;
+    /** Reserves segment space ahead of writers, apart from flushes that can take seconds. */
+    private final java.util.concurrent.ThreadPoolExecutor reserver;
     private final Object adminLock = new Object();
     private final Map<String, RunnelTopic> topics = new LinkedHashMap<>();
     private volatile Map<String, RunnelTopic> topicView = Map.of();
@@ -87,6 +89,12 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             return t;
         });
         background.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.reserver = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "runnel-log-reserver-" + dir.getFileName());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -181,7 +189,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             for (int p = 0; p < config.partitions(); p++) {
                 TopicPartition tp = new TopicPartition(name, p);
                 Path pdir = dir.resolve(SegmentFiles.partitionDirName(name, p));
-                PartitionLog log = PartitionLog.open(tp, pdir, LogConfig.of(config), flushPolicy, background, clean,
+                PartitionLog log = PartitionLog.open(tp, pdir, LogConfig.of(config), flushPolicy, background, reserver, clean,
                         points.getOrDefault(tp, 0L));
                 parts.add(new RunnelPartition(log));
             }
@@ -299,7 +307,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
                         deleteRecursively(pdir);
                     }
                     PartitionLog log = PartitionLog.open(new TopicPartition(name, p), pdir, LogConfig.of(config),
-                            flushPolicy, background, true, 0);
+                            flushPolicy, background, reserver, true, 0);
                     parts.add(new RunnelPartition(log));
                 }
                 Map<String, TopicConfig> next = configs();
@@ -506,7 +514,9 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
                 }
             }
             background.shutdown();
+            reserver.shutdown();
             try {
+                reserver.awaitTermination(30, TimeUnit.SECONDS);
                 if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
                     LOG.warn("background flushes of {} did not finish in 30 s", dir);
                 }
@@ -544,6 +554,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     private void abandon() {
         closed = true;
         background.shutdownNow();
+        reserver.shutdownNow();
         for (RunnelTopic t : topics.values()) {
             for (RunnelPartition p : t.runnelPartitions()) {
                 p.log().closeForDelete();

@@ -62,6 +62,8 @@ public final class LogSegment {
     /** End of the space reserved with real blocks; grows under {@link #reserveLock}. */
     private volatile int reserved;
     private final Object reserveLock = new Object();
+    /** Pages below this were pre-touched (under reserveLock). */
+    private int touched;
     /** Set while a background reservation is queued or running. */
     private final java.util.concurrent.atomic.AtomicBoolean reserving = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int size;
@@ -81,6 +83,22 @@ public final class LogSegment {
     private volatile boolean flushed;
     /** Set once the files are gone or going: closing must not touch them. */
     private volatile boolean deleted;
+
+    private static final int PAGE = 4096;
+    private static final java.lang.invoke.VarHandle PAGE_TOUCH =
+            java.lang.invoke.MethodHandles.byteBufferViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+    private static final java.lang.invoke.VarHandle SIZE;
+    private static final java.lang.invoke.VarHandle NEXT_OFFSET;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
+            SIZE = lookup.findVarHandle(LogSegment.class, "size", int.class);
+            NEXT_OFFSET = lookup.findVarHandle(LogSegment.class, "nextOffset", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private LogSegment(Path dir, long baseOffset, LogConfig config) {
         this.dir = dir;
@@ -282,6 +300,7 @@ public final class LogSegment {
             channel = ch;
             capacity = cap;
             reserved = size;
+            touched = 0;
             mmap = m;
             // The old read-only mapping may still be in a reader's hands: the GC releases it.
             if (old != null && old != m) {
@@ -621,12 +640,28 @@ public final class LogSegment {
                 }
                 int target = (int) Math.min(capacity, (long) size + 2L * RESERVE_CHUNK);
                 extendReservation(target, target);
+                pretouch(target);
             }
         } catch (RuntimeException e) {
             LOG.debug("background reservation in {} failed; the writer will retry: {}", logFile, e.toString());
         } finally {
             reserving.set(false);
         }
+    }
+
+    /**
+     * Makes the mapping's pages up to {@code target} present and writable before the writer
+     * gets there, so its stores do not fault: a compare-and-set of 0 to 0 on the first int of
+     * each page is a write to the page (x86 writes back even when the comparison fails) that can
+     * never change a byte the writer already put there. Under reserveLock.
+     */
+    private void pretouch(int target) {
+        ByteBuffer m = mmap;
+        int from = Math.max(touched, (size + PAGE - 1) & -PAGE);
+        for (int pos = from; pos + 4 <= target; pos += PAGE) {
+            PAGE_TOUCH.compareAndSet(m, pos, 0, 0);
+        }
+        touched = Math.max(touched, target);
     }
 
     /** Writes zeros from the reserved end to {@code target}, if it is below {@code needed}. Under reserveLock. */
@@ -699,11 +734,16 @@ public final class LogSegment {
         if (firstAppendMs < 0) {
             firstAppendMs = nowMs;
         }
-        nextOffset = lastOffset + 1;
-        size = position + length;
+        // Release stores publish the batch (readers' volatile reads acquire it) without the
+        // full fence of a volatile store on the append path.
+        NEXT_OFFSET.setRelease(this, lastOffset + 1);
+        SIZE.setRelease(this, position + length);
         // After the size: a flush that read the old size and set the flag before this line sees
-        // the flag cleared again, so the new bytes cannot be skipped by the next flush.
-        flushed = false;
+        // the flag cleared again, so the new bytes cannot be skipped by the next flush. Only
+        // written when set, so appends under FlushPolicy.none() never store it.
+        if (flushed) {
+            flushed = false;
+        }
     }
 
     /**

@@ -37,6 +37,16 @@ import io.runnel.log.core.record.RecordCursor;
  */
 public final class PartitionLog implements AutoCloseable {
 
+    private static final java.lang.invoke.VarHandle END_OFFSET;
+
+    static {
+        try {
+            END_OFFSET = java.lang.invoke.MethodHandles.lookup().findVarHandle(PartitionLog.class, "endOffset", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Per-thread view for checking incoming batches outside the append lock. */
     private static final ThreadLocal<RecordBatchView> CHECK_VIEW = ThreadLocal.withInitial(RecordBatchView::new);
 
@@ -45,6 +55,8 @@ public final class PartitionLog implements AutoCloseable {
     private final LogConfig config;
     private final FlushPolicy flushPolicy;
     private final Executor background;
+    /** Reserves and pre-touches segment space ahead of the writer; never waits behind a flush. */
+    private final Executor reserver;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Object flushLock = new Object();
     private final LeaderEpochCache epochs;
@@ -65,7 +77,8 @@ public final class PartitionLog implements AutoCloseable {
     private volatile java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     PartitionLog(TopicPartition id, Path dir, LogConfig config, FlushPolicy flushPolicy, Executor background,
-                 LogSegment[] segments, long recoveryPoint) {
+                 Executor reserver, LogSegment[] segments, long recoveryPoint) {
+        this.reserver = reserver;
         this.id = id;
         this.dir = dir;
         this.config = config;
@@ -96,9 +109,30 @@ public final class PartitionLog implements AutoCloseable {
      */
     public static PartitionLog open(TopicPartition id, Path dir, LogConfig config, FlushPolicy flushPolicy,
                                     Executor background, boolean cleanShutdown, long recoveryPoint) {
+        return open(id, dir, config, flushPolicy, background, background, cleanShutdown, recoveryPoint);
+    }
+
+    /**
+     * Opens a partition log whose space reservations run on their own thread, so that they
+     * never queue behind the fsync of a rolled segment.
+     *
+     * @param id            the partition
+     * @param dir           its directory
+     * @param config        its settings
+     * @param flushPolicy   when to fsync
+     * @param background    runs flushes of rolled segments
+     * @param reserver      reserves and pre-touches segment space ahead of the writer
+     * @param cleanShutdown whether the log was closed cleanly (no recovery needed)
+     * @param recoveryPoint offsets below it were flushed before the last shutdown
+     * @return the open log
+     */
+    public static PartitionLog open(TopicPartition id, Path dir, LogConfig config, FlushPolicy flushPolicy,
+                                    Executor background, Executor reserver, boolean cleanShutdown,
+                                    long recoveryPoint) {
         LogSegment[] segs = PartitionLogLoader.load(dir, config, cleanShutdown, recoveryPoint);
         // After a clean close everything was flushed; after recovery, the recovered bytes were forced.
-        return new PartitionLog(id, dir, config, flushPolicy, background, segs, segs[segs.length - 1].nextOffset());
+        return new PartitionLog(id, dir, config, flushPolicy, background, reserver, segs,
+                segs[segs.length - 1].nextOffset());
     }
 
     // ------------------------------------------------------------------ state
@@ -285,7 +319,7 @@ public final class PartitionLog implements AutoCloseable {
                 pos += size;
                 reserveAhead(seg);
             }
-            endOffset = next;
+            END_OFFSET.setRelease(this, next);
             newEnd = next;
             unflushedMessages.addAndGet(records);
         } finally {
@@ -337,7 +371,7 @@ public final class PartitionLog implements AutoCloseable {
             int size = w.finish();
             epochs.assign(leaderEpoch, offset);
             seg.commit(size, offset, timestamp, now);
-            endOffset = offset + 1;
+            END_OFFSET.setRelease(this, offset + 1);
             reserveAhead(seg);
             unflushedMessages.incrementAndGet();
         } finally {
@@ -351,7 +385,7 @@ public final class PartitionLog implements AutoCloseable {
     private void reserveAhead(LogSegment seg) {
         if (seg.claimReserveAhead()) {
             try {
-                background.execute(seg::reserveAhead);
+                reserver.execute(seg::reserveAhead);
             } catch (RejectedExecutionException e) {
                 seg.reserveAhead();
             }
