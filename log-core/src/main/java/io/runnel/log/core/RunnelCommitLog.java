@@ -369,6 +369,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             topicView = Map.copyOf(topics);
             String tag = "." + UUID.randomUUID().toString().replace("-", "") + SegmentFiles.DELETE_DIR_SUFFIX;
             for (RunnelPartition p : topic.runnelPartitions()) {
+                p.markDeleted();
                 p.log().closeForDelete();
                 Path pdir = p.log().dir();
                 Path doomed = pdir.resolveSibling(pdir.getFileName() + tag);

@@ -2,8 +2,10 @@ package io.runnel.log.core;
 
 import java.util.OptionalLong;
 
+import io.runnel.log.LogClosedException;
 import io.runnel.log.Partition;
 import io.runnel.log.TopicPartition;
+import io.runnel.log.UnknownTopicException;
 import io.runnel.log.core.storage.PartitionLog;
 
 /**
@@ -13,9 +15,25 @@ import io.runnel.log.core.storage.PartitionLog;
  */
 final class RunnelPartition implements Partition {
     private final PartitionLog log;
+    private volatile boolean deleted;
 
     RunnelPartition(PartitionLog log) {
         this.log = log;
+    }
+
+    void markDeleted() {
+        deleted = true;
+    }
+
+    /** The log, or the exception the API promises once the topic is deleted or the log closed. */
+    private PartitionLog live() {
+        if (deleted) {
+            throw new UnknownTopicException("topic " + log.id().topic() + " was deleted");
+        }
+        if (log.isClosed()) {
+            throw new LogClosedException("partition " + log.id() + " is closed");
+        }
+        return log;
     }
 
     PartitionLog log() {
@@ -29,22 +47,25 @@ final class RunnelPartition implements Partition {
 
     @Override
     public long startOffset() {
-        return log.startOffset();
+        return live().startOffset();
     }
 
     @Override
     public long endOffset() {
-        return log.endOffset();
+        return live().endOffset();
     }
 
     @Override
     public long sizeInBytes() {
-        return log.sizeInBytes();
+        return live().sizeInBytes();
     }
 
     @Override
     public OptionalLong offsetForTimestamp(long timestamp) {
-        return log.offsetForTimestamp(timestamp);
+        if (timestamp < 0) {
+            throw new IllegalArgumentException("timestamp must be >= 0, was " + timestamp);
+        }
+        return live().offsetForTimestamp(timestamp);
     }
 
     @Override

@@ -143,10 +143,13 @@ class CommitLogTest {
     @Test
     void deletingATopicRemovesItsFilesAndItStaysDeletedAfterReopen() throws Exception {
         try (CommitLog log = CommitLog.open(dir)) {
-            log.createTopic("gone", 2);
-            log.createTopic("kept", 1);
+            Topic gone = log.createTopic("gone", 2);
+            Topic kept = log.createTopic("kept", 1);
             log.producer(Serdes.string(), Serdes.string()).send(ProducerRecord.of("gone", "k", "v")).join();
             log.deleteTopic("gone");
+            assertThrows(UnknownTopicException.class, () -> gone.partition(0).endOffset());
+            assertEquals(0, kept.partition(0).endOffset());
+            assertThrows(IllegalArgumentException.class, () -> kept.partition(0).offsetForTimestamp(-1));
             assertTrue(log.topic("gone").isEmpty());
             assertTrue(Files.notExists(dir.resolve("gone-0")));
             assertTrue(Files.notExists(dir.resolve("gone-1")));
@@ -190,12 +193,13 @@ class CommitLogTest {
     @Test
     void useAfterCloseFailsWithLogClosed() {
         CommitLog log = CommitLog.open(dir);
-        log.createTopic("t", 1);
+        Topic stale = log.createTopic("t", 1);
         Producer<String, String> p = log.producer(Serdes.string(), Serdes.string());
         log.close();
         log.close();
         assertTrue(log.isClosed());
         assertThrows(LogClosedException.class, () -> log.createTopic("u", 1));
+        assertThrows(LogClosedException.class, () -> stale.partition(0).endOffset());
         assertThrows(LogClosedException.class, log::topics);
         CompletionException e = assertThrows(CompletionException.class, () -> p.send(ProducerRecord.of("t", "k", "v")).join());
         assertTrue(e.getCause() instanceof LogClosedException, e.getCause().toString());

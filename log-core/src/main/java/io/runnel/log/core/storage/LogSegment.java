@@ -633,6 +633,12 @@ public final class LogSegment {
      * failure here leaves the writer to reserve, and fail, on its own thread.
      */
     public void reserveAhead() {
+        // Hold a reference: the segment may be closed or deleted (and unmapped) while this task
+        // waited in the queue, and touching an unmapped page is a SIGSEGV.
+        if (!retain()) {
+            reserving.set(false);
+            return;
+        }
         try {
             synchronized (reserveLock) {
                 if (!active) {
@@ -646,6 +652,7 @@ public final class LogSegment {
             LOG.debug("background reservation in {} failed; the writer will retry: {}", logFile, e.toString());
         } finally {
             reserving.set(false);
+            release();
         }
     }
 
@@ -968,7 +975,9 @@ public final class LogSegment {
      * finished on the next open) and drops the owner's reference.
      */
     public synchronized void delete() {
-        active = false;
+        synchronized (reserveLock) {
+            active = false;
+        }
         deleted = true;
         renameAndDelete(logFile);
         renameAndDelete(SegmentFiles.indexFile(dir, baseOffset));

@@ -160,4 +160,30 @@ class ConcurrencyTest {
             assertTrue(unexpected.isEmpty(), () -> "round unexpected: " + unexpected);
         }
     }
+
+    @Test
+    void aSpaceReservationQueuedBehindACloseOrDeleteNeverTouchesTheUnmappedSegment() throws Exception {
+        for (int round = 0; round < 4; round++) {
+            List<Runnable> queued = new ArrayList<>();
+            Path pdir = dir.resolve("q" + round);
+            PartitionLog log = PartitionLog.open(TP, pdir, new LogConfig(64 << 20, Long.MAX_VALUE / 2, 4096, 1 << 20, 4096),
+                    FlushPolicy.none(), Runnable::run, queued::add, true, 0);
+            byte[] value = new byte[1000];
+            for (int i = 0; i < 200 && queued.isEmpty(); i++) {
+                log.appendRecord(i, null, value, Headers.empty());
+            }
+            assertTrue(!queued.isEmpty(), "a reservation was handed to the reserver");
+            switch (round % 3) {
+                case 0 -> log.close();
+                case 1 -> log.closeForDelete();
+                default -> log.truncateTo(0);
+            }
+            // The reserver runs late, after the segment was released: it must notice, not crash.
+            queued.forEach(Runnable::run);
+            if (round % 3 == 2) {
+                assertEquals(0, log.endOffset());
+                log.close();
+            }
+        }
+    }
 }
