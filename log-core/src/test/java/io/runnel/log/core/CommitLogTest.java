@@ -328,4 +328,29 @@ class CommitLogTest {
         assertTrue(Files.exists(dir.resolve("t-0")), "partition data kept");
         assertTrue(Files.exists(dir.resolve("backup-1").resolve("notes.txt")), "user data kept");
     }
+
+    @Test
+    void aBlockedPollReturnsAsSoonAsARecordIsAppendedAndWakeupInterruptsIt() throws Exception {
+        try (CommitLog log = CommitLog.open(dir)) {
+            log.createTopic("t", 2);
+            ConsumerConfig cc = ConsumerConfig.builder().autoOffsetReset(OffsetReset.EARLIEST).build();
+            try (var c = log.consumer(cc, Serdes.string(), Serdes.string())) {
+                c.assign(List.of(new TopicPartition("t", 0), new TopicPartition("t", 1)));
+                assertTrue(c.poll(Duration.ZERO).isEmpty());
+                java.util.concurrent.CompletableFuture<ConsumerRecords<String, String>> polled =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> c.poll(Duration.ofMinutes(5)));
+                Producer<String, String> p = log.producer(Serdes.string(), Serdes.string());
+                p.send(new ProducerRecord<>("t", 1, null, "k", "hello", null)).join();
+                ConsumerRecords<String, String> got = polled.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals("hello", got.iterator().next().value());
+
+                java.util.concurrent.CompletableFuture<ConsumerRecords<String, String>> blocked =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> c.poll(Duration.ofMinutes(5)));
+                c.wakeup();
+                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> blocked.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof io.runnel.log.WakeupException, e.getCause().toString());
+            }
+        }
+    }
 }

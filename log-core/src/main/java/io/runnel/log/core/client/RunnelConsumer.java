@@ -11,10 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import io.runnel.log.Consumer;
 import io.runnel.log.ConsumerConfig;
@@ -33,14 +31,15 @@ import io.runnel.log.WakeupException;
 import io.runnel.log.core.LogAccess;
 import io.runnel.log.core.record.RecordBatchView;
 import io.runnel.log.core.record.RecordCursor;
+import io.runnel.log.core.storage.AppendWaiter;
 import io.runnel.log.core.storage.PartitionLog;
 
 /**
  * A consumer of manually assigned partitions: positions, seeks, resets and time lookups over the
  * partition logs, CRC-checked zero-copy reads decoded into {@link ConsumerRecord}s. Consumer
  * groups, subscriptions and committed offsets arrive with the client issue and throw
- * {@link UnsupportedOperationException} until then; waiting for data parks with a bounded
- * back-off (to be replaced by append notification).
+ * {@link UnsupportedOperationException} until then. A poll without data parks until an append
+ * to an assigned partition wakes it (no polling loop).
  *
  * <p>Not thread-safe: one thread polls; {@link #wakeup()} may be called from any thread.
  */
@@ -59,6 +58,9 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
     private final java.util.function.Consumer<Object> onClose;
     private volatile boolean closed;
     private int nextPartition;
+    /** Parks the polling thread until an append; registered with every assigned partition. */
+    private volatile AppendWaiter waiter;
+    private Thread waiterOwner;
     /** Set when a record failed to deserialize after others were already fetched in the same poll. */
     private boolean stopFetch;
 
@@ -116,6 +118,7 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
                 log.partitionLog(tp);
                 wanted.add(tp);
             }
+            unregisterWaiter();
             positions.keySet().retainAll(wanted);
             for (TopicPartition tp : wanted) {
                 positions.putIfAbsent(tp, null);
@@ -160,8 +163,8 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
             if (positions.isEmpty()) {
                 throw new IllegalStateException("poll needs assigned partitions: call assign() first");
             }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long backoff = 1_000;
+            long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+            AppendWaiter w = waiterForThisThread();
             for (;;) {
                 if (wakeup.getAndSet(false)) {
                     throw new WakeupException("consumer poll woken up");
@@ -170,16 +173,58 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
                 if (!out.isEmpty()) {
                     return new ConsumerRecords<>(out);
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                // No polling: appends to any assigned partition (and wakeup()) unpark this thread.
+                if (!w.await(deadline, this::readyToFetch)) {
                     return ConsumerRecords.empty();
                 }
-                LockSupport.parkNanos(Math.min(left, backoff));
-                backoff = Math.min(backoff * 2, TimeUnit.MILLISECONDS.toNanos(1));
             }
         } finally {
             releaseOwner();
         }
+    }
+
+    /** Whether a fetch could return something now: new data, a reset to do, or a wakeup. */
+    private boolean readyToFetch() {
+        if (wakeup.get() || closed) {
+            return true;
+        }
+        for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
+            Long p = e.getValue();
+            PartitionLog plog = log.partitionLog(e.getKey());
+            if (p == null || p != plog.endOffset() || plog.isClosed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private AppendWaiter waiterForThisThread() {
+        Thread me = Thread.currentThread();
+        if (waiter == null || waiterOwner != me) {
+            unregisterWaiter();
+            waiter = new AppendWaiter(me);
+            waiterOwner = me;
+            for (TopicPartition tp : positions.keySet()) {
+                log.partitionLog(tp).addWaiter(waiter);
+            }
+        }
+        return waiter;
+    }
+
+    private void unregisterWaiter() {
+        AppendWaiter w = waiter;
+        if (w == null) {
+            return;
+        }
+        for (TopicPartition tp : positions.keySet()) {
+            try {
+                log.partitionLog(tp).removeWaiter(w);
+            } catch (RuntimeException e) {
+                // the topic is gone or the log closed: nothing left to unregister from
+            }
+        }
+        waiter = null;
+        waiterOwner = null;
     }
 
     private Map<TopicPartition, List<ConsumerRecord<K, V>>> fetch() {
@@ -356,11 +401,26 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
     @Override
     public void wakeup() {
         wakeup.set(true);
+        AppendWaiter w = waiter;
+        if (w != null) {
+            w.wake();
+        }
     }
 
     @Override
     public void close() {
         closed = true;
+        AppendWaiter w = waiter;
+        if (w != null) {
+            w.wake();
+        }
+        if (owner.compareAndSet(null, Thread.currentThread())) {
+            try {
+                unregisterWaiter();
+            } finally {
+                owner.set(null);
+            }
+        }
         onClose.accept(this);
     }
 }

@@ -62,6 +62,9 @@ public final class PartitionLog implements AutoCloseable {
     private final LeaderEpochCache epochs;
 
     private volatile LogSegment[] segments;
+    /** Threads waiting for appends (consumers), woken after every append. */
+    private volatile AppendWaiter[] waiters = new AppendWaiter[0];
+    private final Object waitersLock = new Object();
     private volatile long endOffset;
     private volatile long startOffset;
     /** Every offset below it is on the storage device. */
@@ -477,7 +480,58 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers a waiter to be woken after every append (and on close).
+     *
+     * @param waiter the waiter
+     */
+    public void addWaiter(AppendWaiter waiter) {
+        synchronized (waitersLock) {
+            AppendWaiter[] old = waiters;
+            for (AppendWaiter w : old) {
+                if (w == waiter) {
+                    return;
+                }
+            }
+            AppendWaiter[] next = java.util.Arrays.copyOf(old, old.length + 1);
+            next[old.length] = waiter;
+            waiters = next;
+        }
+    }
+
+    /**
+     * Unregisters a waiter.
+     *
+     * @param waiter the waiter
+     */
+    public void removeWaiter(AppendWaiter waiter) {
+        synchronized (waitersLock) {
+            AppendWaiter[] old = waiters;
+            int at = -1;
+            for (int i = 0; i < old.length; i++) {
+                if (old[i] == waiter) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                return;
+            }
+            AppendWaiter[] next = new AppendWaiter[old.length - 1];
+            System.arraycopy(old, 0, next, 0, at);
+            System.arraycopy(old, at + 1, next, at, old.length - at - 1);
+            waiters = next;
+        }
+    }
+
+    private void wakeWaiters() {
+        AppendWaiter[] ws = waiters;
+        for (AppendWaiter w : ws) {
+            w.wake();
+        }
+    }
+
     private void afterAppend(long newEnd) {
+        wakeWaiters();
         switch (flushPolicy.kind()) {
             case ALWAYS -> flushUpTo(newEnd);
             case EVERY_MESSAGES -> {
@@ -774,6 +828,7 @@ public final class PartitionLog implements AutoCloseable {
             for (LogSegment s : segments) {
                 s.close();
             }
+            wakeWaiters();
         } finally {
             appendLock.unlock();
         }
@@ -790,6 +845,7 @@ public final class PartitionLog implements AutoCloseable {
             for (LogSegment s : segments) {
                 s.releaseForDelete();
             }
+            wakeWaiters();
         } finally {
             appendLock.unlock();
         }
