@@ -24,6 +24,7 @@ import static io.runnel.log.core.record.RecordBatchDescriptor.RECORDS_COUNT_OFFS
 import static io.runnel.log.core.record.RecordBatchDescriptor.TIMESTAMP_TYPE_MASK;
 import static io.runnel.log.core.record.RecordBatchDescriptor.TRANSACTIONAL_FLAG_MASK;
 
+import io.runnel.log.CompressionType;
 import io.runnel.log.Header;
 import io.runnel.log.Headers;
 
@@ -69,6 +70,7 @@ public final class RecordBatchWriter {
     private int partitionLeaderEpoch;
     private boolean transactional;
     private boolean logAppendTime;
+    private CompressionType compression = CompressionType.NONE;
     private long logAppendTimestamp;
 
     /**
@@ -119,6 +121,7 @@ public final class RecordBatchWriter {
         this.transactional = false;
         this.logAppendTime = false;
         this.logAppendTimestamp = NO_TIMESTAMP;
+        this.compression = CompressionType.NONE;
         return this;
     }
 
@@ -188,6 +191,19 @@ public final class RecordBatchWriter {
     public RecordBatchWriter logAppendTime(long appendTime) {
         this.logAppendTime = true;
         this.logAppendTimestamp = appendTime;
+        return this;
+    }
+
+    /**
+     * Sets the batch's compression codec (Kafka's codec id in the attributes). Only
+     * {@link CompressionType#NONE} is implemented yet: {@link #finish()} throws
+     * {@link UnsupportedOperationException} for the others until the codecs land.
+     *
+     * @param type the codec
+     * @return this writer
+     */
+    public RecordBatchWriter compression(CompressionType type) {
+        this.compression = Objects.requireNonNull(type, "compression");
         return this;
     }
 
@@ -360,6 +376,9 @@ public final class RecordBatchWriter {
         open = false;
         if (recordCount == 0) {
             return 0;
+        }
+        if (compression != CompressionType.NONE) {
+            throw new UnsupportedOperationException("compression " + compression + " is not implemented yet");
         }
         int size = position - offset;
         int attributes = (logAppendTime ? TIMESTAMP_TYPE_MASK : 0) | (transactional ? TRANSACTIONAL_FLAG_MASK : 0);
