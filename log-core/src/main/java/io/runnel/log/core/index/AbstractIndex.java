@@ -33,6 +33,11 @@ public abstract class AbstractIndex implements AutoCloseable {
     /** Number of valid entries; published after an entry is written. */
     private volatile int entries;
     private volatile boolean closed;
+    /**
+     * Bytes from the start of the file backed by real blocks (written through a channel), so a
+     * store into the mapping below it can never hit a hole on a full disk (SIGBUS).
+     */
+    private int reservedBytes;
 
     /**
      * Opens or creates an index file.
@@ -57,6 +62,7 @@ public abstract class AbstractIndex implements AutoCloseable {
         long length = exists ? Files.size(file) : 0;
         int valid = (int) (Math.min(length, Integer.MAX_VALUE) / entrySize);
         this.entries = valid;
+        this.reservedBytes = valid * entrySize;
         long mapSize = writable ? Math.max(roundDown(maxIndexSize), (long) valid * entrySize) : (long) valid * entrySize;
         this.mmap = map(mapSize, writable);
     }
@@ -80,6 +86,37 @@ public abstract class AbstractIndex implements AutoCloseable {
 
     private int roundDown(int size) {
         return size / entrySize * entrySize;
+    }
+
+    /**
+     * Makes sure the next {@code more} entries land on real blocks: writes zeros through a
+     * channel over the part of the preallocated (sparse) file they will use, a page at a time.
+     * Called before the log bytes an entry would describe are written, so a full disk fails the
+     * append cleanly instead of faulting in the mapping.
+     *
+     * @param more the entries about to be appended
+     * @throws UncheckedIOException when the blocks cannot be had (disk full)
+     */
+    public void ensureRoomFor(int more) {
+        long need = (long) (entries + more) * entrySize;
+        if (need <= reservedBytes) {
+            return;
+        }
+        int capacity = mmap.capacity();
+        int target = (int) Math.min(capacity, (need + 4095) & ~4095L);
+        if (target <= reservedBytes) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocate(target - reservedBytes);
+            long pos = reservedBytes;
+            while (zeros.hasRemaining()) {
+                pos += ch.write(zeros, pos);
+            }
+            reservedBytes = target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reserve " + (target - reservedBytes) + " bytes in index " + file, e);
+        }
     }
 
     /**
@@ -254,6 +291,7 @@ public abstract class AbstractIndex implements AutoCloseable {
             long size = Math.max(roundDown(newSize), (long) entries * entrySize);
             maxIndexSize = (int) size;
             mmap = map(size, true);
+            reservedBytes = (int) Math.min(reservedBytes, size);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot resize index " + file, e);
         }

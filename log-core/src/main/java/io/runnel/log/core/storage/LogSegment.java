@@ -605,6 +605,14 @@ public final class LogSegment {
      * @throws StorageException when the disk is full or the file cannot be extended
      */
     public void reserve(int bytes) {
+        try {
+            // Room for the entries this batch may add (and the time index's final one).
+            offsetIndex.ensureRoomFor(1);
+            timeIndex.ensureRoomFor(2);
+        } catch (java.io.UncheckedIOException e) {
+            throw new StorageException("cannot reserve index space for " + logFile + " (disk full?): "
+                    + e.getCause().getMessage(), e.getCause());
+        }
         int needed = size + bytes;
         if (needed <= reserved) {
             return;
@@ -646,7 +654,8 @@ public final class LogSegment {
                 }
                 int target = (int) Math.min(capacity, (long) size + 2L * RESERVE_CHUNK);
                 extendReservation(target, target);
-                pretouch(target);
+                // Never past the reserved end: a hole there would fault on a full disk.
+                pretouch(Math.min(target, reserved));
             }
         } catch (RuntimeException e) {
             LOG.debug("background reservation in {} failed; the writer will retry: {}", logFile, e.toString());
@@ -677,15 +686,20 @@ public final class LogSegment {
         if (needed <= from) {
             return;
         }
+        long pos = from;
         try {
-            long pos = from;
             while (pos < target) {
                 ByteBuffer z = ZEROS.duplicate();
                 z.limit((int) Math.min(z.capacity(), target - pos));
                 pos += channel.write(z, pos);
             }
         } catch (IOException e) {
-            throw new StorageException("cannot reserve " + (target - from) + " bytes in " + logFile
+            // Keep what was reserved; enough for this append is enough (a full disk ahead is not).
+            reserved = (int) Math.max(from, pos);
+            if (reserved >= needed) {
+                return;
+            }
+            throw new StorageException("cannot reserve " + (needed - reserved) + " more bytes in " + logFile
                     + " (disk full?): " + e.getMessage(), e);
         }
         reserved = target;

@@ -464,8 +464,14 @@ public final class PartitionLog implements AutoCloseable {
             if (old.size() == 0) {
                 return;
             }
-            old.onBecomeInactive();
+            // The new segment first: if it cannot be created (disk full), the old one stays active.
             LogSegment fresh = LogSegment.create(dir, base, config, minCapacity);
+            try {
+                old.onBecomeInactive();
+            } catch (RuntimeException e) {
+                fresh.delete();
+                throw e;
+            }
             LogSegment[] next = new LogSegment[segs.length + 1];
             System.arraycopy(segs, 0, next, 0, segs.length);
             next[segs.length] = fresh;
