@@ -30,6 +30,8 @@ public abstract class AbstractIndex implements AutoCloseable {
     private volatile int maxIndexSize;
     /** The mapping, replaced on resize; readers take a local copy of the reference. */
     private volatile MappedByteBuffer mmap;
+    /** The mappings behind {@link #mmap}: the current one last; older ones may be in readers' hands. */
+    private final java.util.List<MappedBuffers.Mapping> mappings = new java.util.ArrayList<>();
     /** Number of valid entries; published after an entry is written. */
     private volatile int entries;
     private volatile boolean closed;
@@ -68,6 +70,14 @@ public abstract class AbstractIndex implements AutoCloseable {
     }
 
     private MappedByteBuffer map(long size, boolean writable) throws IOException {
+        MappedBuffers.Mapping m = mapFile(size, writable);
+        synchronized (mappings) {
+            mappings.add(m);
+        }
+        return m.buffer();
+    }
+
+    private MappedBuffers.Mapping mapFile(long size, boolean writable) throws IOException {
         if (writable) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE)) {
@@ -76,11 +86,11 @@ public abstract class AbstractIndex implements AutoCloseable {
                     // Extend (sparse): map() would do it too, but say so explicitly.
                     ch.write(ByteBuffer.allocate(1), size - 1);
                 }
-                return ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+                return MappedBuffers.map(ch, FileChannel.MapMode.READ_WRITE, size);
             }
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            return MappedBuffers.map(ch, FileChannel.MapMode.READ_ONLY, size);
         }
     }
 
@@ -344,7 +354,7 @@ public abstract class AbstractIndex implements AutoCloseable {
                 }
             }
         } finally {
-            MappedBuffers.unmap(m);
+            unmapAll();
         }
     }
 
@@ -353,7 +363,17 @@ public abstract class AbstractIndex implements AutoCloseable {
      */
     public void closeWithoutTrim() {
         closed = true;
-        MappedBuffers.unmap(mmap);
+        unmapAll();
+    }
+
+    /** Releases every mapping this index made: the caller guarantees no reader holds one. */
+    private void unmapAll() {
+        synchronized (mappings) {
+            for (MappedBuffers.Mapping m : mappings) {
+                m.unmap();
+            }
+            mappings.clear();
+        }
     }
 
     @Override

@@ -58,6 +58,10 @@ public final class LogSegment {
     private volatile FileChannel channel;
     /** The mapping: read-write over {@link #capacity} while active, else read-only, or null until first read. */
     private volatile MappedByteBuffer mmap;
+    /** The mapping behind {@link #mmap}, and those it replaced (a reader may still hold one). */
+    private MappedBuffers.Mapping mapping;
+    private final java.util.List<MappedBuffers.Mapping> retired = new java.util.ArrayList<>();
+    private final java.util.List<io.runnel.log.core.index.AbstractIndex> retiredIndexes = new java.util.ArrayList<>();
     private int capacity;
     /** End of the space reserved with real blocks; grows under {@link #reserveLock}. */
     private volatile int reserved;
@@ -269,7 +273,9 @@ public final class LogSegment {
         synchronized (this) {
             if (mmap == null) {
                 try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ)) {
-                    mmap = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                    MappedBuffers.Mapping ro = MappedBuffers.map(ch, FileChannel.MapMode.READ_ONLY, size);
+                    mapping = ro;
+                    mmap = ro.buffer();
                 } catch (IOException e) {
                     throw new StorageException("cannot map segment " + logFile + ": " + e.getMessage(), e);
                 }
@@ -288,24 +294,24 @@ public final class LogSegment {
         try {
             int cap = Math.max(config.segmentBytes(), Math.max(minCapacity, size));
             FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            MappedByteBuffer m;
+            MappedBuffers.Mapping m;
             try {
-                m = ch.map(FileChannel.MapMode.READ_WRITE, 0, cap);
+                m = MappedBuffers.map(ch, FileChannel.MapMode.READ_WRITE, cap);
             } catch (IOException | RuntimeException e) {
                 ch.close();
                 throw e;
             }
-            MappedByteBuffer old = mmap;
             closeQuietly(channel);
             channel = ch;
             capacity = cap;
             reserved = size;
             touched = 0;
-            mmap = m;
-            // The old read-only mapping may still be in a reader's hands: the GC releases it.
-            if (old != null && old != m) {
-                LOG.trace("remapped {} for append", logFile);
+            // The old mapping may still be in a reader's hands: it goes with the last reference.
+            if (mapping != null) {
+                retired.add(mapping);
             }
+            mapping = m;
+            mmap = m.buffer();
             // Missing index files of a non-empty segment open as empty indexes, which pass the
             // sanity check: rebuild them, as Kafka does when a segment's offset index is missing.
             boolean missing = !Files.exists(SegmentFiles.indexFile(dir, baseOffset))
@@ -313,7 +319,12 @@ public final class LogSegment {
             OffsetIndex oi = openOffsetIndex(true);
             TimeIndex ti = openTimeIndex(true);
             if ((missing && size > 0) || oi.sanityCheck(size) != null || ti.sanityCheck(size) != null) {
-                rebuildIndexes(oi, ti, m);
+                rebuildIndexes(oi, ti, m.buffer());
+            }
+            // Indexes loaded read-only before (a reader may still use them) close with the segment.
+            if (offsetIndex != null) {
+                retiredIndexes.add(offsetIndex);
+                retiredIndexes.add(timeIndex);
             }
             offsetIndex = oi;
             timeIndex = ti;
@@ -460,8 +471,10 @@ public final class LogSegment {
         }
         int scanLimit = (int) Math.min(fileSize, Integer.MAX_VALUE);
         ByteBuffer buf;
+        MappedBuffers.Mapping scan;
         try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ)) {
-            buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, scanLimit);
+            scan = MappedBuffers.map(ch, FileChannel.MapMode.READ_ONLY, scanLimit);
+            buf = scan.buffer();
         } catch (IOException e) {
             throw new StorageException("cannot map segment " + logFile + ": " + e.getMessage(), e);
         }
@@ -485,7 +498,7 @@ public final class LogSegment {
                 LOG.info("recovery of {}: dropping {} bytes of preallocated tail at position {}", logFile, truncated, pos);
             }
         }
-        MappedBuffers.unmap((MappedByteBuffer) buf);
+        scan.unmap();
         try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE)) {
             ch.truncate(pos);
             ch.force(true);
@@ -1049,12 +1062,24 @@ public final class LogSegment {
     }
 
     /** Runs on the thread that drops the last reference, maybe a reader: never throws. */
-    private void closeResources() {
+    private synchronized void closeResources() {
         closeIndex(offsetIndex);
         closeIndex(timeIndex);
+        for (io.runnel.log.core.index.AbstractIndex old : retiredIndexes) {
+            old.closeWithoutTrim();
+        }
+        retiredIndexes.clear();
         closeQuietly(channel);
-        MappedBuffers.unmap(mmap);
+        MappedBuffers.Mapping m = mapping;
         mmap = null;
+        mapping = null;
+        if (m != null) {
+            m.unmap();
+        }
+        for (MappedBuffers.Mapping old : retired) {
+            old.unmap();
+        }
+        retired.clear();
     }
 
     @Override
