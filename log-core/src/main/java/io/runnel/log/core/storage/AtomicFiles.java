@@ -29,6 +29,20 @@ public final class AtomicFiles {
      * @throws IOException on any file-system failure (the old file is then intact)
      */
     public static void write(Path file, byte[] content) throws IOException {
+        write(file, content, true);
+    }
+
+    /**
+     * Replaces {@code file} with {@code content} atomically; durably (fsyncs) or not. A
+     * non-durable replace is still atomic for readers and for a process crash, but a power loss
+     * may leave the old file: only for files that can be rebuilt from the log.
+     *
+     * @param file    the target
+     * @param content the new bytes
+     * @param durable whether to fsync the file and its directory
+     * @throws IOException on any file-system failure (the old file is then intact)
+     */
+    public static void write(Path file, byte[] content, boolean durable) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + SegmentFiles.TMP_SUFFIX);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -36,14 +50,18 @@ public final class AtomicFiles {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
+            if (durable) {
+                ch.force(true);
+            }
         }
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        fsyncDirectory(file.toAbsolutePath().getParent());
+        if (durable) {
+            fsyncDirectory(file.toAbsolutePath().getParent());
+        }
     }
 
     /**

@@ -38,13 +38,24 @@ public final class CheckpointFile {
      * @param entries one array of fields per line
      */
     public static void write(Path file, List<String[]> entries) {
+        write(file, entries, true);
+    }
+
+    /**
+     * Writes the entries, durably (fsync) or not.
+     *
+     * @param file    the checkpoint file
+     * @param entries one array of fields per line
+     * @param durable whether to fsync
+     */
+    public static void write(Path file, List<String[]> entries, boolean durable) {
         StringBuilder sb = new StringBuilder();
         sb.append(VERSION).append('\n').append(entries.size()).append('\n');
         for (String[] fields : entries) {
             sb.append(String.join(" ", fields)).append('\n');
         }
         try {
-            AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8), durable);
         } catch (IOException e) {
             throw new StorageException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }

@@ -104,6 +104,8 @@ public final class LeaderEpochCache {
         for (long[] e : entries) {
             lines.add(new String[] {Long.toString(e[0]), Long.toString(e[1])});
         }
-        CheckpointFile.write(file, lines);
+        // Not fsynced: every batch carries its epoch, so a lost update is rebuilt from the log;
+        // an fsync per partition's first append made opening many partitions disk-bound.
+        CheckpointFile.write(file, lines, false);
     }
 }

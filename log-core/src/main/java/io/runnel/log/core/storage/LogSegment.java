@@ -46,6 +46,8 @@ public final class LogSegment {
 
     /** Bytes reserved ahead of the writer at a time. */
     static final int RESERVE_CHUNK = 4 << 20;
+    /** The first reservation of a segment. */
+    static final int MIN_RESERVE_CHUNK = 64 << 10;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
     private final Path dir;
@@ -54,8 +56,12 @@ public final class LogSegment {
     private final Path logFile;
     private final AtomicInteger refs = new AtomicInteger(1);
 
-    /** Open while the segment is writable, and after a roll until its trimmed length is fsynced. */
-    private volatile FileChannel channel;
+    /**
+     * Set when a roll or close trimmed the file and the new length is not fsynced yet. No file
+     * descriptor is kept open between operations: channels are opened for the moment they are
+     * needed (mapping, reserving, trimming, fsync), so thousands of partitions hold no fds.
+     */
+    private volatile boolean trimPending;
     /** The mapping: read-write over {@link #capacity} while active, else read-only, or null until first read. */
     private volatile MappedByteBuffer mmap;
     /** The mapping behind {@link #mmap}, and those it replaced (a reader may still hold one). */
@@ -293,16 +299,11 @@ public final class LogSegment {
     public synchronized void makeActive(int minCapacity) {
         try {
             int cap = Math.max(config.segmentBytes(), Math.max(minCapacity, size));
-            FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
             MappedBuffers.Mapping m;
-            try {
+            try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 m = MappedBuffers.map(ch, FileChannel.MapMode.READ_WRITE, cap);
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
             }
-            closeQuietly(channel);
-            channel = ch;
+            trimPending = false;
             capacity = cap;
             reserved = size;
             touched = 0;
@@ -634,7 +635,7 @@ public final class LogSegment {
             throw new IllegalStateException("segment " + logFile + " cannot hold " + bytes + " more bytes");
         }
         synchronized (reserveLock) {
-            extendReservation(needed, (int) Math.min(capacity, (long) needed + RESERVE_CHUNK));
+            extendReservation(needed, (int) Math.min(capacity, (long) needed + chunk()));
         }
     }
 
@@ -645,7 +646,7 @@ public final class LogSegment {
      * @return true when the caller should run {@link #reserveAhead()} in the background
      */
     public boolean claimReserveAhead() {
-        return active && reserved < capacity && reserved - size < RESERVE_CHUNK && reserving.compareAndSet(false, true);
+        return active && reserved < capacity && reserved - size < chunk() && reserving.compareAndSet(false, true);
     }
 
     /**
@@ -665,7 +666,7 @@ public final class LogSegment {
                 if (!active) {
                     return;
                 }
-                int target = (int) Math.min(capacity, (long) size + 2L * RESERVE_CHUNK);
+                int target = (int) Math.min(capacity, (long) size + 2L * chunk());
                 extendReservation(target, target);
                 // Never past the reserved end: a hole there would fault on a full disk.
                 pretouch(Math.min(target, reserved));
@@ -693,6 +694,14 @@ public final class LogSegment {
         touched = Math.max(touched, target);
     }
 
+    /**
+     * How far ahead to reserve: grows with the segment, from 64 KiB to {@link #RESERVE_CHUNK}, so
+     * that thousands of partitions with a record each do not each reserve megabytes.
+     */
+    private int chunk() {
+        return Math.min(RESERVE_CHUNK, Math.max(MIN_RESERVE_CHUNK, size));
+    }
+
     /** Writes zeros from the reserved end to {@code target}, if it is below {@code needed}. Under reserveLock. */
     private void extendReservation(int needed, int target) {
         int from = reserved;
@@ -700,11 +709,11 @@ public final class LogSegment {
             return;
         }
         long pos = from;
-        try {
+        try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE)) {
             while (pos < target) {
                 ByteBuffer z = ZEROS.duplicate();
                 z.limit((int) Math.min(z.capacity(), target - pos));
-                pos += channel.write(z, pos);
+                pos += ch.write(z, pos);
             }
         } catch (IOException e) {
             // Keep what was reserved; enough for this append is enough (a full disk ahead is not).
@@ -794,9 +803,10 @@ public final class LogSegment {
         synchronized (reserveLock) {
             // Under the reserve lock: a background reservation must not grow the file after the trim.
             active = false;
-            try {
-                // The channel stays open until flush() fsyncs the new length with the data.
-                channel.truncate(size);
+            try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE)) {
+                ch.truncate(size);
+                // flush() fsyncs the new length with the data.
+                trimPending = true;
             } catch (IOException e) {
                 throw new StorageException("cannot trim segment " + logFile + ": " + e.getMessage(), e);
             }
@@ -816,7 +826,7 @@ public final class LogSegment {
      * Forces the segment's bytes to the storage device (a no-op when nothing changed since).
      */
     public void flush() {
-        if (flushed && (active || channel == null)) {
+        if (flushed && (active || !trimPending)) {
             return;
         }
         // Cleared first: an append committed while forcing sets it again, so it is not lost.
@@ -831,13 +841,12 @@ public final class LogSegment {
         }
     }
 
-    /** After a roll or close: fsync the trimmed length (and indexes), then let the channel go. */
+    /** After a roll or close: fsync the trimmed length (and indexes). */
     private synchronized void syncTrimmedFiles() {
-        FileChannel ch = channel;
-        if (active || ch == null) {
+        if (active || !trimPending || deleted) {
             return;
         }
-        try {
+        try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE)) {
             ch.force(true);
             OffsetIndex oi = offsetIndex;
             TimeIndex ti = timeIndex;
@@ -847,11 +856,11 @@ public final class LogSegment {
             if (ti != null && !ti.isClosed()) {
                 ti.flush();
             }
+            trimPending = false;
+        } catch (java.nio.file.NoSuchFileException e) {
+            trimPending = false;
         } catch (IOException e) {
             throw new StorageException("cannot fsync segment " + logFile + ": " + e.getMessage(), e);
-        } finally {
-            closeQuietly(ch);
-            channel = null;
         }
     }
 
@@ -1009,8 +1018,6 @@ public final class LogSegment {
         renameAndDelete(logFile);
         renameAndDelete(SegmentFiles.indexFile(dir, baseOffset));
         renameAndDelete(SegmentFiles.timeIndexFile(dir, baseOffset));
-        closeQuietly(channel);
-        channel = null;
         release();
     }
 
@@ -1027,16 +1034,6 @@ public final class LogSegment {
         } catch (RuntimeException e) {
             LOG.warn("could not trim {} on close: {}", index.file(), e.toString());
             index.closeWithoutTrim();
-        }
-    }
-
-    private void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                LOG.debug("closing {}", logFile, e);
-            }
         }
     }
 
@@ -1069,7 +1066,6 @@ public final class LogSegment {
             old.closeWithoutTrim();
         }
         retiredIndexes.clear();
-        closeQuietly(channel);
         MappedBuffers.Mapping m = mapping;
         mmap = null;
         mapping = null;
