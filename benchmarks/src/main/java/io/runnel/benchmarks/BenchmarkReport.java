@@ -106,7 +106,7 @@ public final class BenchmarkReport {
         out.append("| --- | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
-            name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1) + otherParams(r);
             String size = param(r, "recordSize");
             String crc = param(r, "verifyCrc");
             Result<?> primary = r.getPrimaryResult();
@@ -133,6 +133,17 @@ public final class BenchmarkReport {
                     .append(" |\n");
         }
         return out.toString();
+    }
+
+    /** Parameters without a column of their own, as " (name=value, ...)" after the benchmark's name. */
+    private static String otherParams(RunResult r) {
+        StringBuilder s = new StringBuilder();
+        for (String key : r.getParams().getParamsKeys()) {
+            if (!key.equals("recordSize") && !key.equals("verifyCrc")) {
+                s.append(s.length() == 0 ? " (" : ", ").append(key).append('=').append(r.getParams().getParam(key));
+            }
+        }
+        return s.length() == 0 ? "" : s.append(')').toString();
     }
 
     private static String param(RunResult r, String key) {

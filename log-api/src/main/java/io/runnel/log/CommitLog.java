@@ -2,6 +2,7 @@ package io.runnel.log;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -119,6 +120,138 @@ public interface CommitLog extends AutoCloseable {
      * @throws StorageException      if the topic's files cannot be deleted
      */
     void deleteTopic(String name);
+
+    /**
+     * Replays a topic from its start: the same as {@link #replay(String, Map, Serde, Serde,
+     * ReplayHandler) replay(topic, Map.of(), keys, values, handler)}. An event-sourced service calls
+     * it on startup to rebuild its state:
+     *
+     * <pre>{@code
+     * Map<String, Long> balances = new HashMap<>();
+     * ReplayResult r = log.replay("accounts", Serdes.string(), Serdes.longs(),
+     *         record -> balances.merge(record.key(), record.value(), Long::sum));
+     * }</pre>
+     *
+     * @param <K>     the key type
+     * @param <V>     the value type
+     * @param topic   the topic
+     * @param keys    deserialises keys
+     * @param values  deserialises values
+     * @param handler receives every record, on this thread
+     * @return what was replayed, with the end offsets it stopped at
+     * @throws NullPointerException    if an argument is null
+     * @throws UnknownTopicException   if there is no such topic, or it is deleted during the replay
+     * @throws SerializationException  if a key or value cannot be deserialised (names partition and
+     *                                 offset)
+     * @throws CorruptLogException     if a batch fails its CRC or structure check (names file and
+     *                                 position)
+     * @throws LogClosedException      if the log is closed, before or during the replay
+     */
+    default <K, V> ReplayResult replay(String topic, Serde<K> keys, Serde<V> values, ReplayHandler<K, V> handler) {
+        return replay(topic, Map.of(), keys, values, handler);
+    }
+
+    /**
+     * Replays a topic: hands every record of every partition, from the given offsets up to the end
+     * offsets captured when the call starts, to the handler, and returns.
+     *
+     * <ul>
+     *   <li><b>What.</b> Each partition from {@code fromOffsets.get(partition)}, or from its start
+     *       offset when the map has no entry for it, up to its end offset as it is when the call
+     *       starts. Records appended during the replay (also by the handler itself) are not handed
+     *       over; {@link ReplayResult#endOffsets()} says where to go on reading them.</li>
+     *   <li><b>Order.</b> The records of one partition arrive in offset order, each once: that is
+     *       the contract. Partitions are replayed one after another, in ascending partition
+     *       number; do not rely on that order between partitions (records of different partitions
+     *       have no order in Kafka's model either).</li>
+     *   <li><b>Checks.</b> Every batch's CRC-32C is checked before its records are handed over.
+     *       A corrupt batch stops the replay with {@link CorruptLogException}, after every record
+     *       before it was handed over.</li>
+     *   <li><b>Errors of the handler.</b> An exception thrown by the handler stops the replay and
+     *       propagates unwrapped; a key or value that fails to deserialise throws
+     *       {@link SerializationException} naming its partition and offset. Either way, the records
+     *       before it were handled and the others were not.</li>
+     *   <li><b>Progress.</b> Logged through SLF4J (logger {@code io.runnel.log.core.client.Replayer}
+     *       in {@code log-core}) at INFO every 5 seconds while the replay runs, and once at the
+     *       end.</li>
+     *   <li><b>Threads.</b> The handler runs on the calling thread only. Appends, consumers and
+     *       other replays may run at the same time, on other threads.</li>
+     * </ul>
+     *
+     * <p>Bad input is refused before any record is handed over.
+     *
+     * @param <K>         the key type
+     * @param <V>         the value type
+     * @param topic       the topic
+     * @param fromOffsets where to start in some partitions of the topic (for example the offsets
+     *                    a snapshot was taken at); the others start at their start offset. Each
+     *                    offset lies between the partition's start offset and its end offset,
+     *                    both included
+     * @param keys        deserialises keys
+     * @param values      deserialises values
+     * @param handler     receives every record, on this thread
+     * @return what was replayed, with the end offsets it stopped at
+     * @throws NullPointerException      if an argument, a key or a value of {@code fromOffsets} is
+     *                                   null
+     * @throws IllegalArgumentException  if {@code fromOffsets} names a partition of another topic
+     * @throws UnknownTopicException     if there is no such topic, or a partition of
+     *                                   {@code fromOffsets} does not exist, or the topic is deleted
+     *                                   during the replay
+     * @throws OffsetOutOfRangeException if an offset of {@code fromOffsets} lies below its
+     *                                   partition's start offset or above its end offset
+     * @throws SerializationException    if a key or value cannot be deserialised (names partition
+     *                                   and offset)
+     * @throws CorruptLogException       if a batch fails its CRC or structure check (names file and
+     *                                   position)
+     * @throws LogClosedException        if the log is closed, before or during the replay
+     */
+    <K, V> ReplayResult replay(String topic, Map<TopicPartition, Long> fromOffsets, Serde<K> keys, Serde<V> values,
+                               ReplayHandler<K, V> handler);
+
+    /**
+     * Replays a topic from its start, zero-copy: the same as {@link #replayViews(String, Map,
+     * RecordViewHandler) replayViews(topic, Map.of(), handler)}.
+     *
+     * @param topic   the topic
+     * @param handler receives a view of every record, on this thread, valid during the call only
+     * @return what was replayed, with the end offsets it stopped at
+     * @throws NullPointerException  if an argument is null
+     * @throws UnknownTopicException if there is no such topic, or it is deleted during the replay
+     * @throws CorruptLogException   if a batch fails its CRC or structure check (names file and
+     *                               position)
+     * @throws LogClosedException    if the log is closed, before or during the replay
+     */
+    default ReplayResult replayViews(String topic, RecordViewHandler handler) {
+        return replayViews(topic, Map.of(), handler);
+    }
+
+    /**
+     * Replays a topic as {@link #replay(String, Map, Serde, Serde, ReplayHandler) replay} does,
+     * with the same guarantees, but hands each record over as a {@link RecordView} read in place
+     * from the log's memory-mapped files: no copy, no deserialisation, and no allocation per
+     * record. <strong>The view and its buffers are valid only during the handler's call</strong>
+     * (see {@link RecordView}): copy what you keep.
+     *
+     * @param topic       the topic
+     * @param fromOffsets where to start in some partitions of the topic; the others start at their
+     *                    start offset. Each offset lies between the partition's start offset and
+     *                    its end offset, both included
+     * @param handler     receives a view of every record, on this thread, valid during the call
+     *                    only
+     * @return what was replayed, with the end offsets it stopped at
+     * @throws NullPointerException      if an argument, a key or a value of {@code fromOffsets} is
+     *                                   null
+     * @throws IllegalArgumentException  if {@code fromOffsets} names a partition of another topic
+     * @throws UnknownTopicException     if there is no such topic, or a partition of
+     *                                   {@code fromOffsets} does not exist, or the topic is deleted
+     *                                   during the replay
+     * @throws OffsetOutOfRangeException if an offset of {@code fromOffsets} lies below its
+     *                                   partition's start offset or above its end offset
+     * @throws CorruptLogException       if a batch fails its CRC or structure check (names file and
+     *                                   position)
+     * @throws LogClosedException        if the log is closed, before or during the replay
+     */
+    ReplayResult replayViews(String topic, Map<TopicPartition, Long> fromOffsets, RecordViewHandler handler);
 
     /**
      * Creates a producer with the default {@link ProducerConfig}.

@@ -8,7 +8,10 @@
  * {@link io.runnel.log.Partition}s; a {@link io.runnel.log.Producer} appends
  * {@link io.runnel.log.ProducerRecord}s and a {@link io.runnel.log.Consumer} polls
  * {@link io.runnel.log.ConsumerRecords}, alone or in a consumer group, turning keys and values
- * into bytes with a {@link io.runnel.log.Serde}.
+ * into bytes with a {@link io.runnel.log.Serde}. An event-sourced service rebuilds its state on
+ * startup with {@link io.runnel.log.CommitLog#replay(String, io.runnel.log.Serde, io.runnel.log.Serde,
+ * io.runnel.log.ReplayHandler) replay}, or without copying or allocating per record with
+ * {@link io.runnel.log.CommitLog#replayViews(String, io.runnel.log.RecordViewHandler) replayViews}.
  *
  * <p>Names, units, defaults and behaviour follow Apache Kafka's wherever Kafka has them:
  * {@link io.runnel.log.TopicConfig}, {@link io.runnel.log.ProducerConfig} and

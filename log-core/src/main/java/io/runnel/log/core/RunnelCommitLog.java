@@ -28,6 +28,9 @@ import io.runnel.log.FlushPolicy;
 import io.runnel.log.LogClosedException;
 import io.runnel.log.Producer;
 import io.runnel.log.ProducerConfig;
+import io.runnel.log.RecordViewHandler;
+import io.runnel.log.ReplayHandler;
+import io.runnel.log.ReplayResult;
 import io.runnel.log.Serde;
 import io.runnel.log.StorageException;
 import io.runnel.log.Topic;
@@ -36,6 +39,7 @@ import io.runnel.log.TopicExistsException;
 import io.runnel.log.TopicPartition;
 import io.runnel.log.UnknownTopicException;
 import io.runnel.log.core.client.RunnelConsumer;
+import io.runnel.log.core.client.Replayer;
 import io.runnel.log.core.client.RunnelProducer;
 import io.runnel.log.core.storage.AtomicFiles;
 import io.runnel.log.core.storage.CheckpointFile;
@@ -409,6 +413,19 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             throw new UnknownTopicException("topic " + topic + " does not exist in " + dir);
         }
         return t.partitionCount();
+    }
+
+    // ------------------------------------------------------------------ replay
+
+    @Override
+    public <K, V> ReplayResult replay(String topic, Map<TopicPartition, Long> fromOffsets, Serde<K> keys,
+                                      Serde<V> values, ReplayHandler<K, V> handler) {
+        return Replayer.replay(this, topic, fromOffsets, keys, values, handler);
+    }
+
+    @Override
+    public ReplayResult replayViews(String topic, Map<TopicPartition, Long> fromOffsets, RecordViewHandler handler) {
+        return Replayer.replayViews(this, topic, fromOffsets, handler);
     }
 
     // ------------------------------------------------------------------ clients
