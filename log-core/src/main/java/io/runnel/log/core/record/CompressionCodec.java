@@ -72,8 +72,9 @@ abstract class CompressionCodec {
      */
     final InvalidBatchException tooLarge(int maxSize, int index) {
         return new InvalidBatchException(type.configName() + " payload decompresses to more than " + maxSize
-                + " bytes, the limit for its compressed size (max(" + RecordCursor.DECOMPRESSED_SIZE_FLOOR + ", "
-                + RecordCursor.MAX_COMPRESSION_RATIO + " x compressed size))", index);
+                + " bytes, the limit for its compressed size (a zip-bomb guard: max("
+                + RecordCursor.DECOMPRESSED_SIZE_FLOOR + ", " + RecordCursor.MAX_COMPRESSION_RATIO
+                + " x the compressed size))", index);
     }
 
     /**

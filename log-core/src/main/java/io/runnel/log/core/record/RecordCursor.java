@@ -69,6 +69,7 @@ public final class RecordCursor {
     private ByteScratch input;
     /** Where the compressed payload starts in the batch's buffer; -1 for an uncompressed batch. */
     private int payloadIndex = -1;
+    private int decompressedSizeFloor = DECOMPRESSED_SIZE_FLOOR;
 
     private long baseOffset;
     private long baseTimestamp;
@@ -114,8 +115,20 @@ public final class RecordCursor {
      * @return the limit in bytes
      */
     public static int maxDecompressedSize(int compressedSize) {
-        return (int) Math.min(ByteScratch.MAX_CAPACITY,
-                Math.max(DECOMPRESSED_SIZE_FLOOR, (long) MAX_COMPRESSION_RATIO * compressedSize));
+        return maxDecompressedSize(DECOMPRESSED_SIZE_FLOOR, compressedSize);
+    }
+
+    private static int maxDecompressedSize(int floor, int compressedSize) {
+        return (int) Math.min(ByteScratch.MAX_CAPACITY, Math.max(floor, (long) MAX_COMPRESSION_RATIO * compressedSize));
+    }
+
+    /**
+     * Lowers {@link #DECOMPRESSED_SIZE_FLOOR} for this cursor (a test seam: zip bombs of a few MiB).
+     *
+     * @param floor the decompressed size always accepted
+     */
+    void decompressedSizeFloor(int floor) {
+        this.decompressedSizeFloor = floor;
     }
 
     /**
@@ -212,7 +225,8 @@ public final class RecordCursor {
                 c = CompressionCodec.create(CompressionType.forId(codec), classPresent);
                 codecs[codec] = c;
             }
-            size = c.decompress(src, from, length, decompressed, maxDecompressedSize(length), recordsStart);
+            size = c.decompress(src, from, length, decompressed,
+                    maxDecompressedSize(decompressedSizeFloor, length), recordsStart);
         }
         if (recordCount > size / (MIN_RECORD_BODY_SIZE + 1)) {
             throw new InvalidBatchException("record count " + recordCount + " is impossible in "
