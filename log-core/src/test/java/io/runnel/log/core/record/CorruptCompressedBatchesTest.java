@@ -230,6 +230,34 @@ class CorruptCompressedBatchesTest {
         assertEquals(RECORDS_COUNT_OFFSET, e.index());
     }
 
+    /** An LZ4 frame (Kafka's header) around one compressed block. */
+    private static byte[] lz4Frame(byte[] block) {
+        ByteBuffer frame = ByteBuffer.allocate(7 + 4 + block.length + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        frame.putInt(Lz4Codec.MAGIC).put((byte) 0x60).put((byte) 0x40);
+        int hash = net.jpountz.xxhash.XXHashFactory.safeInstance().hash32().hash(frame.array(), 4, 2, 0);
+        frame.put((byte) (hash >> 8)).putInt(block.length).put(block).putInt(0);
+        return frame.array();
+    }
+
+    @Test
+    void anLz4MatchOffsetOfZeroOrReachingBeforeTheBlockIsRefusedSoStaleScratchBytesCannotLeak() {
+        ByteBuffer original = sampleBatch(CompressionType.LZ4, false, new Random(4));
+        RecordCursor cursor = new RecordCursor();
+        assertEquals(250, readAll(cursor, original)); // the scratch now holds records of that batch
+        // Four literals "aaaa", a match of 4 at offset 0 (CVE-2025-66566) or 5, then five literals.
+        for (int offset : new int[] {0, 5}) {
+            byte[] block = {0x40, 'a', 'a', 'a', 'a', (byte) offset, 0, 0x50, 'b', 'b', 'b', 'b', 'b'};
+            InvalidBatchException e = assertThrows(InvalidBatchException.class,
+                    () -> readAll(cursor, withPayload(original, lz4Frame(block))));
+            assertTrue(e.getMessage().contains("match offset " + offset), e.getMessage());
+        }
+        // The same block with offset 4 is well formed (it then fails as records, not as LZ4).
+        byte[] good = {0x40, 'a', 'a', 'a', 'a', 4, 0, 0x50, 'b', 'b', 'b', 'b', 'b'};
+        InvalidBatchException e = assertThrows(InvalidBatchException.class,
+                () -> readAll(cursor, withPayload(original, lz4Frame(good))));
+        assertTrue(e.getMessage().contains("record count"), e.getMessage());
+    }
+
     // ------------------------------------------------------------------ zip bombs
 
     private static final int SMALL_FLOOR = 1 << 20;
