@@ -11,9 +11,11 @@ import io.runnel.log.core.record.RecordBatchView;
 import io.runnel.log.core.record.RecordBatchWriter;
 import io.runnel.log.core.record.RecordCursor;
 
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -29,13 +31,15 @@ import org.openjdk.jmh.infra.Blackhole;
  * per codec: {@link #encodeAndCompress} encodes the records with {@link RecordBatchWriter} and
  * compresses them at {@code finish()}; {@link #decompressAndIterate} decompresses a batch with
  * {@link RecordCursor} and visits every record. {@code NONE} is the uncompressed baseline. An
- * operation is one batch (100 records); the batch sizes are printed at setup.
+ * operation is one batch; the {@code records} and {@code payloadBytes} counters give records and
+ * value bytes per second (as in {@code BenchmarkReport}'s table, with {@code -p recordSize}
+ * absent). The batch sizes are printed at setup.
  *
  * <p>Not thread-safe: JMH state of one benchmark thread.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
@@ -54,6 +58,27 @@ public class CompressionBenchmark {
     private final byte[][] values = new byte[RECORDS][];
     private final ByteBuffer target = ByteBuffer.allocateDirect(64 * 1024);
     private final ByteBuffer batch = ByteBuffer.allocateDirect(64 * 1024);
+
+    /**
+     * Records and value bytes per batch encoded or read, reported by JMH as rates.
+     *
+     * <p>Not thread-safe: JMH state of one benchmark thread.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Counters {
+        /** Records encoded or visited. */
+        public long records;
+        /** Value bytes of those records. */
+        public long payloadBytes;
+
+        /** JMH does not reset auxiliary counters itself. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            records = 0;
+            payloadBytes = 0;
+        }
+    }
 
     /** Builds the values and one batch to decompress. */
     @Setup
@@ -85,10 +110,13 @@ public class CompressionBenchmark {
     /**
      * Encodes and compresses one batch.
      *
+     * @param counters counts the records
      * @return its size
      */
     @Benchmark
-    public int encodeAndCompress() {
+    public int encodeAndCompress(Counters counters) {
+        counters.records += RECORDS;
+        counters.payloadBytes += RECORDS * VALUE_SIZE;
         return encode(target);
     }
 
@@ -96,13 +124,16 @@ public class CompressionBenchmark {
      * Decompresses one batch and visits its records.
      *
      * @param blackhole consumes each record's value length and first byte
+     * @param counters  counts the records
      */
     @Benchmark
-    public void decompressAndIterate(Blackhole blackhole) {
+    public void decompressAndIterate(Blackhole blackhole, Counters counters) {
         RecordCursor c = cursor.reset(view.wrap(batch, 0));
         while (c.next()) {
             blackhole.consume(c.valueLength());
             blackhole.consume(c.buffer().get(c.valueOffset()));
+            counters.records++;
+            counters.payloadBytes += c.valueLength();
         }
     }
 }
