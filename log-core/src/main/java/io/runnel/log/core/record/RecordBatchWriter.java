@@ -254,6 +254,8 @@ public final class RecordBatchWriter {
      * @return this writer
      * @throws CodecUnavailableException when the codec's library is not on the class path; the
      *                                   message names the Maven artifact to add
+     * @throws IllegalStateException     when records appended uncompressed already exceed
+     *                                   {@link #MAX_UNCOMPRESSED_RECORDS}
      */
     public RecordBatchWriter compression(CompressionType type) {
         Objects.requireNonNull(type, "compression");
@@ -308,6 +310,10 @@ public final class RecordBatchWriter {
     /** Moves the records appended so far from the target to the scratch, and encodes there from now on. */
     private void moveRecordsToScratch() {
         int length = position - recordsStart;
+        if (length > MAX_UNCOMPRESSED_RECORDS) {
+            throw new IllegalStateException("the batch already holds " + length + " bytes of records, more than "
+                    + MAX_UNCOMPRESSED_RECORDS + " a compressed batch may hold: choose compression before appending");
+        }
         if (scratch == null) {
             scratch = new ByteScratch(Math.max(INITIAL_SCRATCH, length));
         }
