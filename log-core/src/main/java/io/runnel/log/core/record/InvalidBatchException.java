@@ -13,6 +13,8 @@ public final class InvalidBatchException extends RuntimeException {
 
     /** Index in the buffer of the byte where the problem was found. */
     private final int index;
+    /** The message without the index. */
+    private final String detail;
 
     /**
      * Creates the exception.
@@ -23,6 +25,16 @@ public final class InvalidBatchException extends RuntimeException {
     public InvalidBatchException(String detail, int index) {
         super(detail + " (at byte index " + index + ")");
         this.index = index;
+        this.detail = detail;
+    }
+
+    /**
+     * What is wrong, without the index.
+     *
+     * @return the detail message given to the constructor
+     */
+    public String detail() {
+        return detail;
     }
 
     /**

@@ -31,17 +31,31 @@ import io.runnel.log.Headers;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
- * A reusable, allocation-free encoder of one uncompressed record batch (layout in
- * {@link RecordBatchDescriptor}) into a region of a buffer, with absolute puts only: the
- * target's position and limit are never changed.
+ * A reusable encoder of one record batch (layout in {@link RecordBatchDescriptor}) into a region
+ * of a buffer, with absolute puts only: the target's position and limit are never changed.
  *
  * <pre>{@code
  * writer.begin(buffer, position, capacity, baseOffset, NO_TIMESTAMP);
  * while (more && writer.append(timestamp, key, value, headers)) { ... }
  * int size = writer.finish();   // header and CRC written; 0 if nothing was appended
  * }</pre>
+ *
+ * <p><b>Uncompressed</b> (the default), records are encoded straight into the target and nothing
+ * is allocated. <b>Compressed</b> ({@link #compression}), records are encoded into a scratch array
+ * owned by the writer, and {@link #finish()} compresses them as a whole into the target after the
+ * 61-byte header, with the codec id in attribute bits 0-2 (framings in {@code docs/FORMAT.md}).
+ * The scratch and the codec's output array grow to the largest batch written and are reused, so
+ * a compressed batch allocates at most those (and whatever the codec library allocates), never
+ * per record. While compressed, {@link #append} accepts records as long as the uncompressed batch
+ * stays within {@link #maxUncompressedSize(int)} (by default the capacity, so that falling back to
+ * no compression always fits), and never more than {@link #MAX_UNCOMPRESSED_RECORDS} bytes of
+ * records, so that {@link RecordCursor} reads every batch written here. When the compressed batch
+ * does not fit the capacity, {@link #finish()} returns {@link #DOES_NOT_FIT}, writes nothing and
+ * keeps the batch open: call {@code compression(NONE)} and {@code finish()} again to write it
+ * uncompressed, or begin again with a larger region or fewer records.
  *
  * <p>Records get consecutive offsets from the base offset. As in Kafka's producer, the batch's
  * base timestamp is the first record's timestamp and each record stores its timestamp as a delta
@@ -51,13 +65,34 @@ import java.util.Objects;
  * <p>Not thread-safe: one writer per thread.
  */
 public final class RecordBatchWriter {
+    /** What {@link #finish()} returns when the compressed batch does not fit the capacity. */
+    public static final int DOES_NOT_FIT = -1;
+
+    /**
+     * The most bytes of records (uncompressed, after the header) a compressed batch may hold:
+     * {@link RecordCursor#DECOMPRESSED_SIZE_FLOOR}, the size {@link RecordCursor} always accepts.
+     */
+    public static final int MAX_UNCOMPRESSED_RECORDS = RecordCursor.DECOMPRESSED_SIZE_FLOOR;
+
+    private static final int INITIAL_SCRATCH = 16 * 1024;
+
     private final RecordBatchView view = new RecordBatchView();
+    private final Predicate<String> classPresent;
+    private final CompressionCodec[] codecs = new CompressionCodec[CompressionType.values().length];
+    private ByteScratch scratch;
+    private ByteScratch compressed;
 
     private ByteBuffer target;
     private int offset;
     private int end;
+    /** Where records are encoded: the target, or the scratch's buffer while compressing. */
+    private ByteBuffer records;
+    private boolean inScratch;
+    private int recordsStart;
     private int position;
     private int recordEnd;
+    private int maxUncompressedSize;
+    private int finishedSize;
     private boolean open;
 
     private long baseOffset;
@@ -77,6 +112,16 @@ public final class RecordBatchWriter {
      * Creates a writer; {@link #begin} starts a batch.
      */
     public RecordBatchWriter() {
+        this(CompressionCodec::classPresent);
+    }
+
+    /**
+     * Creates a writer that looks codec libraries up with {@code classPresent} (a test seam).
+     *
+     * @param classPresent whether a class can be loaded
+     */
+    RecordBatchWriter(Predicate<String> classPresent) {
+        this.classPresent = classPresent;
     }
 
     /**
@@ -108,7 +153,12 @@ public final class RecordBatchWriter {
         this.target = target;
         this.offset = offset;
         this.end = offset + capacity;
-        this.position = offset + HEADER_SIZE;
+        this.records = target;
+        this.inScratch = false;
+        this.recordsStart = offset + HEADER_SIZE;
+        this.position = recordsStart;
+        this.maxUncompressedSize = capacity;
+        this.finishedSize = 0;
         this.open = true;
         this.baseOffset = baseOffset;
         this.baseTimestamp = baseTimestamp;
@@ -195,16 +245,93 @@ public final class RecordBatchWriter {
     }
 
     /**
-     * Sets the batch's compression codec (Kafka's codec id in the attributes). Only
-     * {@link CompressionType#NONE} is implemented yet: {@link #finish()} throws
-     * {@link UnsupportedOperationException} for the others until the codecs land.
+     * Sets the batch's compression codec (Kafka's codec id in the attributes); {@link #begin}
+     * resets it to {@link CompressionType#NONE}. Best called right after {@code begin}; it may
+     * also be called after records were appended (they are moved to the scratch), in particular
+     * {@code compression(NONE)} after {@link #finish()} returned {@link #DOES_NOT_FIT}.
      *
      * @param type the codec
      * @return this writer
+     * @throws CodecUnavailableException when the codec's library is not on the class path; the
+     *                                   message names the Maven artifact to add
+     * @throws IllegalStateException     when records appended uncompressed already exceed
+     *                                   {@link #MAX_UNCOMPRESSED_RECORDS}
      */
     public RecordBatchWriter compression(CompressionType type) {
-        this.compression = Objects.requireNonNull(type, "compression");
+        Objects.requireNonNull(type, "compression");
+        if (type != CompressionType.NONE) {
+            codec(type);
+        }
+        this.compression = type;
+        if (open) {
+            if (type != CompressionType.NONE && !inScratch) {
+                moveRecordsToScratch();
+            } else if (type == CompressionType.NONE && inScratch && recordCount == 0) {
+                records = target;
+                inScratch = false;
+                recordsStart = offset + HEADER_SIZE;
+                position = recordsStart;
+            }
+        }
         return this;
+    }
+
+    /**
+     * Sets the most bytes the batch may take uncompressed, header included, while it is
+     * compressed: {@link #append} refuses a record beyond it. By default, and after each
+     * {@link #begin}, the capacity: then the compressed batch fits the region unless the records
+     * do not compress, and the uncompressed fallback always fits. A producer that expects its
+     * records to compress may allow more, up to {@code 61 + MAX_UNCOMPRESSED_RECORDS}, and handle
+     * {@link #DOES_NOT_FIT}. Ignored by an uncompressed batch, which the capacity bounds.
+     *
+     * @param bytes the bound, at least the batch's current uncompressed size
+     * @return this writer
+     * @throws IllegalArgumentException if the bound is below the current size or above the maximum
+     */
+    public RecordBatchWriter maxUncompressedSize(int bytes) {
+        int current = HEADER_SIZE + position - recordsStart;
+        if (bytes < current || bytes - HEADER_SIZE > MAX_UNCOMPRESSED_RECORDS) {
+            throw new IllegalArgumentException("max uncompressed size " + bytes + " is below the batch's "
+                    + current + " bytes or above " + (HEADER_SIZE + MAX_UNCOMPRESSED_RECORDS));
+        }
+        this.maxUncompressedSize = bytes;
+        return this;
+    }
+
+    private CompressionCodec codec(CompressionType type) {
+        CompressionCodec codec = codecs[type.id()];
+        if (codec == null) {
+            codec = CompressionCodec.create(type, classPresent);
+            codecs[type.id()] = codec;
+        }
+        return codec;
+    }
+
+    /** Moves the records appended so far from the target to the scratch, and encodes there from now on. */
+    private void moveRecordsToScratch() {
+        int length = position - recordsStart;
+        if (length > MAX_UNCOMPRESSED_RECORDS) {
+            throw new IllegalStateException("the batch already holds " + length + " bytes of records, more than "
+                    + MAX_UNCOMPRESSED_RECORDS + " a compressed batch may hold: choose compression before appending");
+        }
+        if (scratch == null) {
+            scratch = new ByteScratch(Math.max(INITIAL_SCRATCH, length));
+        }
+        scratch.ensure(length, 0, ByteScratch.MAX_CAPACITY);
+        target.get(recordsStart, scratch.array(), 0, length);
+        records = scratch.buffer();
+        inScratch = true;
+        recordsStart = 0;
+        position = length;
+    }
+
+    /** The index records may not pass. */
+    private int recordsLimit() {
+        if (!inScratch) {
+            return end;
+        }
+        int allowed = Math.min(maxUncompressedSize - HEADER_SIZE, MAX_UNCOMPRESSED_RECORDS);
+        return Math.max(allowed, 0);
     }
 
     /**
@@ -226,13 +353,14 @@ public final class RecordBatchWriter {
         if (p < 0) {
             return false;
         }
+        ByteBuffer out = records;
         if (keyLength > 0) {
-            target.put(p, key, key.position(), keyLength);
+            out.put(p, key, key.position(), keyLength);
             p += keyLength;
         }
-        p = Varints.writeVarint(target, p, valueLength);
+        p = Varints.writeVarint(out, p, valueLength);
         if (valueLength > 0) {
-            target.put(p, value, value.position(), valueLength);
+            out.put(p, value, value.position(), valueLength);
             p += valueLength;
         }
         endRecord(p, timestamp, headers);
@@ -287,13 +415,14 @@ public final class RecordBatchWriter {
         if (p < 0) {
             return false;
         }
+        ByteBuffer out = records;
         if (keyLength > 0) {
-            target.put(p, key, keyOff, keyLength);
+            out.put(p, key, keyOff, keyLength);
             p += keyLength;
         }
-        p = Varints.writeVarint(target, p, valueLength);
+        p = Varints.writeVarint(out, p, valueLength);
         if (valueLength > 0) {
-            target.put(p, value, valueOff, valueLength);
+            out.put(p, value, valueOff, valueLength);
             p += valueLength;
         }
         endRecord(p, timestamp, headers);
@@ -316,36 +445,43 @@ public final class RecordBatchWriter {
         long timestampDelta = timestamp - base;
         int offsetDelta = recordCount;
         long body = bodySize(timestampDelta, offsetDelta, keyLength, valueLength, headers);
-        if (body > end - position) {
+        int limit = recordsLimit();
+        if (body > limit - position) {
             return -1;
         }
         int size = Varints.sizeOfVarint((int) body) + (int) body;
-        if (size > end - position) {
+        if (size > limit - position) {
             return -1;
+        }
+        if (inScratch && position + size > scratch.capacity()) {
+            scratch.ensure(position + size, position, ByteScratch.MAX_CAPACITY);
+            records = scratch.buffer();
         }
         baseTimestamp = base;
         recordEnd = position + size;
-        int p = Varints.writeVarint(target, position, (int) body);
-        target.put(p++, (byte) 0);
-        p = Varints.writeVarlong(target, p, timestampDelta);
-        p = Varints.writeVarint(target, p, offsetDelta);
-        return Varints.writeVarint(target, p, keyLength);
+        ByteBuffer out = records;
+        int p = Varints.writeVarint(out, position, (int) body);
+        out.put(p++, (byte) 0);
+        p = Varints.writeVarlong(out, p, timestampDelta);
+        p = Varints.writeVarint(out, p, offsetDelta);
+        return Varints.writeVarint(out, p, keyLength);
     }
 
     /** Writes the headers after the value and accounts for the record. */
     private void endRecord(int valueEnd, long timestamp, Headers headers) {
         int count = headers == null ? 0 : headers.size();
-        int p = Varints.writeVarint(target, valueEnd, count);
+        ByteBuffer out = records;
+        int p = Varints.writeVarint(out, valueEnd, count);
         for (int i = 0; i < count; i++) {
             Header header = headers.get(i);
-            p = Varints.writeVarint(target, p, Utf8.encodedLength(header.key()));
-            p = Utf8.encode(header.key(), target, p);
+            p = Varints.writeVarint(out, p, Utf8.encodedLength(header.key()));
+            p = Utf8.encode(header.key(), out, p);
             byte[] value = header.value();
             if (value == null) {
-                p = Varints.writeVarint(target, p, -1);
+                p = Varints.writeVarint(out, p, -1);
             } else {
-                p = Varints.writeVarint(target, p, value.length);
-                target.put(p, value);
+                p = Varints.writeVarint(out, p, value.length);
+                out.put(p, value);
                 p += value.length;
             }
         }
@@ -363,25 +499,47 @@ public final class RecordBatchWriter {
     }
 
     /**
-     * Completes the batch: writes the header (base offset, length, magic 2, attributes, last
-     * offset delta, timestamps, producer fields, record count) and then the CRC.
+     * Completes the batch: compresses the records if a codec is set, then writes the header (base
+     * offset, length, magic 2, attributes, last offset delta, timestamps, producer fields, record
+     * count) and the CRC.
      *
-     * @return the size of the batch in bytes, or 0 (nothing written) when no record was appended
+     * @return the size of the batch in bytes; 0 (nothing written) when no record was appended; or
+     *         {@link #DOES_NOT_FIT} when the compressed batch (or the uncompressed one, after a
+     *         switch to {@code NONE}) exceeds the capacity, with nothing written and the batch
+     *         still in progress
      * @throws IllegalStateException if no batch is in progress
      */
     public int finish() {
         if (!open) {
             throw new IllegalStateException("no batch in progress: call begin()");
         }
-        open = false;
         if (recordCount == 0) {
+            open = false;
             return 0;
         }
-        if (compression != CompressionType.NONE) {
-            throw new UnsupportedOperationException("compression " + compression + " is not implemented yet");
+        int size;
+        if (!inScratch) {
+            size = position - offset;
+        } else {
+            byte[] bytes = scratch.array();
+            int length = position;
+            if (compression != CompressionType.NONE) {
+                if (compressed == null) {
+                    compressed = new ByteScratch(Math.max(INITIAL_SCRATCH, length / 2));
+                }
+                length = codec(compression).compress(bytes, length, compressed);
+                bytes = compressed.array();
+            }
+            if (length > end - offset - HEADER_SIZE) {
+                return DOES_NOT_FIT;
+            }
+            target.put(offset + HEADER_SIZE, bytes, 0, length);
+            size = HEADER_SIZE + length;
         }
-        int size = position - offset;
-        int attributes = (logAppendTime ? TIMESTAMP_TYPE_MASK : 0) | (transactional ? TRANSACTIONAL_FLAG_MASK : 0);
+        open = false;
+        finishedSize = size;
+        int attributes = compression.id() | (logAppendTime ? TIMESTAMP_TYPE_MASK : 0)
+                | (transactional ? TRANSACTIONAL_FLAG_MASK : 0);
         target.putLong(offset + BASE_OFFSET_OFFSET, baseOffset);
         target.putInt(offset + BATCH_LENGTH_OFFSET, size - LOG_OVERHEAD);
         target.putInt(offset + PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
@@ -408,22 +566,27 @@ public final class RecordBatchWriter {
     }
 
     /**
-     * The bytes {@link #finish()} returns if called now: header and records, or 0 while there
-     * are no records.
+     * The size of the batch: while it is in progress, its size without compression (header and
+     * records; what {@link #finish()} returns for an uncompressed batch); after {@link #finish()},
+     * the size it returned. 0 while there are no records.
      *
      * @return the size in bytes
      */
     public int sizeInBytes() {
-        return recordCount == 0 ? 0 : position - offset;
+        if (recordCount == 0) {
+            return 0;
+        }
+        return open || finishedSize == 0 ? HEADER_SIZE + position - recordsStart : finishedSize;
     }
 
     /**
-     * The bytes of the region still free for records.
+     * The bytes still free for records: in the region, or, while compressing, within the
+     * uncompressed bound ({@link #maxUncompressedSize(int)}).
      *
      * @return the remaining capacity
      */
     public int remaining() {
-        return end - position;
+        return recordsLimit() - position;
     }
 
     /**

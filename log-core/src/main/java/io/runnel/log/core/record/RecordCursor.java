@@ -10,12 +10,14 @@ import static io.runnel.log.core.record.RecordBatchDescriptor.NO_COMPRESSION;
 import static io.runnel.log.core.record.RecordBatchDescriptor.RECORDS_COUNT_OFFSET;
 import static io.runnel.log.core.record.RecordBatchDescriptor.RECORDS_OFFSET;
 
+import io.runnel.log.CompressionType;
 import io.runnel.log.Header;
 import io.runnel.log.Headers;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Predicate;
 
 /**
  * A reusable, allocation-free iterator over the records of one batch. {@link #reset} it on a
@@ -31,18 +33,43 @@ import java.util.Arrays;
  * lets an {@link IndexOutOfBoundsException} out. The CRC is not checked here: that is
  * {@link RecordBatchView#isValid()}.
  *
- * <p>Compressed batches are refused for now. When codecs arrive, {@link #reset} decompresses
- * the records into a scratch buffer owned by the cursor and points the record reader at it;
- * everything after that works unchanged, on {@link #buffer()}.
+ * <p><b>Compressed batches</b> (codecs 1 gzip, 2 snappy, 3 lz4, 4 zstd; see
+ * {@link CompressionCodec}) are decompressed once, by {@link #reset}, into a scratch array owned
+ * by the cursor, and {@link #buffer()} is then that array: every index the getters return refers
+ * to it. The scratch grows to the largest batch read and is reused, so a compressed batch
+ * allocates at most that (plus a copy of the compressed bytes when they are not in a heap array,
+ * and whatever the codec library allocates), never per record; an uncompressed batch allocates
+ * nothing. Decompression is bounded by {@link #maxDecompressedSize(int)}: a batch that claims or
+ * produces more is an {@link InvalidBatchException} (a zip-bomb guard), and so is a payload the
+ * codec finds malformed. An error in the decompressed records is reported at the index of the
+ * compressed payload in the batch's buffer, with the index within the records in the message. A
+ * codec whose library is missing throws {@link CodecUnavailableException}.
  *
  * <p>Not thread-safe: one cursor per thread.
  */
 public final class RecordCursor {
+    /**
+     * Decompressed records up to this size (64 MiB) are always accepted, whatever the
+     * compression ratio; {@link RecordBatchWriter} never writes more into a compressed batch.
+     */
+    public static final int DECOMPRESSED_SIZE_FLOOR = 64 << 20;
+    /** Above {@link #DECOMPRESSED_SIZE_FLOOR}, records may be at most this many times their compressed size. */
+    public static final int MAX_COMPRESSION_RATIO = 256;
+
     /** Ints per header in {@link #headerFields}: key index, key length, value index, value length. */
     private static final int HEADER_FIELDS = 4;
+    private static final int INITIAL_SCRATCH = 16 * 1024;
 
     private final VarintReader reader = new VarintReader();
     private int[] headerFields = new int[HEADER_FIELDS * 8];
+
+    private final Predicate<String> classPresent;
+    private final CompressionCodec[] codecs = new CompressionCodec[CompressionType.values().length];
+    private ByteScratch decompressed;
+    private ByteScratch input;
+    /** Where the compressed payload starts in the batch's buffer; -1 for an uncompressed batch. */
+    private int payloadIndex = -1;
+    private int decompressedSizeFloor = DECOMPRESSED_SIZE_FLOOR;
 
     private long baseOffset;
     private long baseTimestamp;
@@ -67,6 +94,41 @@ public final class RecordCursor {
      * Creates a cursor positioned on no batch.
      */
     public RecordCursor() {
+        this(CompressionCodec::classPresent);
+    }
+
+    /**
+     * Creates a cursor that looks codec libraries up with {@code classPresent} (a test seam).
+     *
+     * @param classPresent whether a class can be loaded
+     */
+    RecordCursor(Predicate<String> classPresent) {
+        this.classPresent = classPresent;
+    }
+
+    /**
+     * The most bytes the records of a compressed batch may decompress to:
+     * {@code max(DECOMPRESSED_SIZE_FLOOR, MAX_COMPRESSION_RATIO * compressedSize)}, capped at the
+     * largest array.
+     *
+     * @param compressedSize the compressed payload's size in bytes
+     * @return the limit in bytes
+     */
+    public static int maxDecompressedSize(int compressedSize) {
+        return maxDecompressedSize(DECOMPRESSED_SIZE_FLOOR, compressedSize);
+    }
+
+    private static int maxDecompressedSize(int floor, int compressedSize) {
+        return (int) Math.min(ByteScratch.MAX_CAPACITY, Math.max(floor, (long) MAX_COMPRESSION_RATIO * compressedSize));
+    }
+
+    /**
+     * Lowers {@link #DECOMPRESSED_SIZE_FLOOR} for this cursor (a test seam: zip bombs of a few MiB).
+     *
+     * @param floor the decompressed size always accepted
+     */
+    void decompressedSizeFloor(int floor) {
+        this.decompressedSizeFloor = floor;
     }
 
     /**
@@ -75,9 +137,11 @@ public final class RecordCursor {
      *
      * @param batch a view wrapping the batch; it is read now and not kept
      * @return this cursor
-     * @throws InvalidBatchException if the header is truncated, the magic is not 2, the length or
-     *                               record count is impossible, the batch runs past the buffer's
-     *                               limit, or the batch is compressed
+     * @throws InvalidBatchException     if the header is truncated, the magic is not 2, the length
+     *                                   or record count is impossible, the batch runs past the
+     *                                   buffer's limit, or the batch is compressed with an unknown
+     *                                   codec, malformed, or beyond {@link #maxDecompressedSize}
+     * @throws CodecUnavailableException if the batch's codec library is not on the class path
      */
     public RecordCursor reset(RecordBatchView batch) {
         done = true;
@@ -100,7 +164,10 @@ public final class RecordCursor {
                     + " or runs past the limit " + buffer.limit(), offset + RecordBatchDescriptor.BATCH_LENGTH_OFFSET);
         }
         int count = batch.recordCount();
-        if (count < 0 || count > (batchLength - MIN_BATCH_LENGTH) / (MIN_RECORD_BODY_SIZE + 1)) {
+        // Compressed records are checked against their decompressed size in openRecords.
+        int bound = batch.compressionCodec() == NO_COMPRESSION
+                ? (batchLength - MIN_BATCH_LENGTH) / (MIN_RECORD_BODY_SIZE + 1) : Integer.MAX_VALUE;
+        if (count < 0 || count > bound) {
             throw new InvalidBatchException("record count " + count + " is impossible in a batch of length "
                     + batchLength, offset + RECORDS_COUNT_OFFSET);
         }
@@ -118,17 +185,56 @@ public final class RecordCursor {
     }
 
     /**
-     * Points the reader at the records of the batch: in place for an uncompressed batch. This is
-     * where a codec will decompress into a scratch buffer and wrap that instead.
+     * Points the reader at the records of the batch: in place for an uncompressed batch, or in
+     * the scratch after decompressing a compressed one.
      */
     private void openRecords(RecordBatchView batch, int recordsStart, int batchEnd) {
         int codec = batch.compressionCodec();
-        if (codec != NO_COMPRESSION) {
-            throw new InvalidBatchException("compression codec " + codec + " is not supported yet",
+        if (codec == NO_COMPRESSION) {
+            payloadIndex = -1;
+            reader.wrap(batch.buffer(), recordsStart, batchEnd);
+            recordsEnd = batchEnd;
+            return;
+        }
+        if (codec >= codecs.length) {
+            throw new InvalidBatchException("unknown compression codec " + codec,
                     batch.offset() + RecordBatchDescriptor.ATTRIBUTES_OFFSET);
         }
-        reader.wrap(batch.buffer(), recordsStart, batchEnd);
-        recordsEnd = batchEnd;
+        if (decompressed == null) {
+            decompressed = new ByteScratch(INITIAL_SCRATCH);
+        }
+        int length = batchEnd - recordsStart;
+        int size = 0;
+        if (length > 0) {
+            ByteBuffer source = batch.buffer();
+            byte[] src;
+            int from;
+            if (source.hasArray() && !source.isReadOnly()) {
+                src = source.array();
+                from = source.arrayOffset() + recordsStart;
+            } else {
+                if (input == null) {
+                    input = new ByteScratch(Math.max(INITIAL_SCRATCH, length));
+                }
+                src = input.ensure(length, 0, ByteScratch.MAX_CAPACITY);
+                source.get(recordsStart, src, 0, length);
+                from = 0;
+            }
+            CompressionCodec c = codecs[codec];
+            if (c == null) {
+                c = CompressionCodec.create(CompressionType.forId(codec), classPresent);
+                codecs[codec] = c;
+            }
+            size = c.decompress(src, from, length, decompressed,
+                    maxDecompressedSize(decompressedSizeFloor, length), recordsStart);
+        }
+        if (recordCount > size / (MIN_RECORD_BODY_SIZE + 1)) {
+            throw new InvalidBatchException("record count " + recordCount + " is impossible in "
+                    + size + " bytes of decompressed records", batch.offset() + RECORDS_COUNT_OFFSET);
+        }
+        payloadIndex = recordsStart;
+        reader.wrap(decompressed.buffer(), 0, size);
+        recordsEnd = size;
     }
 
     /**
@@ -145,8 +251,9 @@ public final class RecordCursor {
         if (recordsRead == recordCount) {
             done = true;
             if (reader.index() != recordsEnd) {
-                throw new InvalidBatchException((recordsEnd - reader.index()) + " bytes follow the last of "
-                        + recordCount + " records", reader.index());
+                InvalidBatchException e = new InvalidBatchException((recordsEnd - reader.index())
+                        + " bytes follow the last of " + recordCount + " records", reader.index());
+                throw payloadIndex < 0 ? e : relocate(e);
             }
             return false;
         }
@@ -154,10 +261,16 @@ public final class RecordCursor {
             readRecord();
         } catch (InvalidBatchException e) {
             done = true;
-            throw e;
+            throw payloadIndex < 0 ? e : relocate(e);
         }
         recordsRead++;
         return true;
+    }
+
+    /** An error in decompressed records, reported at the compressed payload in the batch's buffer. */
+    private InvalidBatchException relocate(InvalidBatchException e) {
+        return new InvalidBatchException(e.detail() + " (at index " + e.index() + " of the decompressed records)",
+                payloadIndex);
     }
 
     private void readRecord() {
@@ -249,7 +362,8 @@ public final class RecordCursor {
 
     /**
      * The buffer that the key, value and header indexes refer to: the batch's own buffer for an
-     * uncompressed batch.
+     * uncompressed batch, the cursor's scratch of decompressed records for a compressed one (valid
+     * until the next {@link #reset}).
      *
      * @return the buffer
      */

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import io.runnel.log.CompressionType;
+
 import java.nio.ByteBuffer;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The hot paths allocate nothing per record: measured in bytes allocated by this thread, not in
@@ -110,6 +114,61 @@ class AllocationFreeCodecTest {
                 + " records encoded and decoded (checksum " + workload.checksum + ")");
         assertTrue(best < ALLOWED_BYTES, "allocated " + best + " bytes for " + 3 * RECORDS
                 + " records, expected under " + ALLOWED_BYTES);
+    }
+
+    /**
+     * Compressed batches may allocate per batch (whatever the codec library allocates per call),
+     * never per record: the writer's and cursor's scratch arrays are reused once grown.
+     */
+    @ParameterizedTest
+    @EnumSource(value = CompressionType.class, names = {"GZIP", "SNAPPY", "LZ4", "ZSTD"})
+    void compressedBatchesAllocatePerBatchNeverPerRecord(CompressionType codec) throws Throwable {
+        final int batches = 200;
+        final int perBatch = 500;
+        RecordBatchWriter writer = new RecordBatchWriter();
+        RecordBatchView view = new RecordBatchView();
+        RecordCursor cursor = new RecordCursor();
+        ByteBuffer target = ByteBuffer.allocateDirect(256 * 1024);
+        byte[] key = "order-00042".getBytes();
+        byte[] value = new byte[100];
+        long[] sink = new long[1];
+        Runnable run = () -> {
+            for (int b = 0; b < batches; b++) {
+                writer.begin(target, 0, target.capacity(), (long) b * perBatch, RecordBatchDescriptor.NO_TIMESTAMP)
+                        .compression(codec);
+                for (int i = 0; i < perBatch; i++) {
+                    value[i % value.length] = (byte) i;
+                    if (!writer.append(1_700_000_000_000L + i, key, value, null)) {
+                        throw new AssertionError("record did not fit");
+                    }
+                }
+                if (writer.finish() <= 0) {
+                    throw new AssertionError("batch did not fit");
+                }
+                cursor.reset(view.wrap(target, 0));
+                while (cursor.next()) {
+                    sink[0] += cursor.valueLength() + cursor.buffer().get(cursor.valueOffset());
+                }
+            }
+        };
+        MethodHandle allocatedBytes = currentThreadAllocatedBytes();
+        for (int i = 0; i < 5; i++) {
+            run.run();
+        }
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long before = (long) allocatedBytes.invokeExact();
+            run.run();
+            best = Math.min(best, (long) allocatedBytes.invokeExact() - before);
+        }
+        long perBatchBytes = best / batches;
+        System.out.println(codec + ": allocated " + best + " bytes for " + batches + " batches of " + perBatch
+                + " records written and read: " + perBatchBytes + " per batch (sink " + sink[0] + ")");
+        // lz4-java's Java compressor allocates its hash table (8192 shorts) per block of up to 64 KiB;
+        // these batches of about 62 KB are one block each.
+        long library = codec == CompressionType.LZ4 ? 16 * 1024 + 16 : 0;
+        assertTrue(perBatchBytes < 2_048 + library, codec + ": " + perBatchBytes + " bytes per batch of " + perBatch
+                + " records; expected under " + (2_048 + library) + ", a few bytes per record at most");
     }
 
     /** {@code ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())::getCurrentThreadAllocatedBytes}. */

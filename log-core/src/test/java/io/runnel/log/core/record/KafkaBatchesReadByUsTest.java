@@ -125,17 +125,20 @@ class KafkaBatchesReadByUsTest {
     }
 
     @Test
-    void compressedBatchesAreValidButTheirRecordsAreRefusedNamingTheCodec() {
+    void aBatchWithAnUnknownCodecIdIsRefusedNamingTheCodec() {
         MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024), Compression.gzip().build(),
                 TimestampType.CREATE_TIME, 0L);
         builder.append(1L, "k".getBytes(), "v".getBytes());
-        ByteBuffer gzip = builder.build().buffer();
-        RecordBatchView view = new RecordBatchView().wrap(gzip, gzip.position());
-        assertTrue(view.isValid());
-        assertEquals(1, view.compressionCodec());
-        InvalidBatchException e = assertThrows(InvalidBatchException.class, () -> new RecordCursor().reset(view));
-        assertTrue(e.getMessage().contains("compression codec 1 is not supported yet"), e.getMessage());
-        assertEquals(gzip.position() + RecordBatchDescriptor.ATTRIBUTES_OFFSET, e.index());
+        ByteBuffer batch = builder.build().buffer();
+        int at = batch.position() + RecordBatchDescriptor.ATTRIBUTES_OFFSET;
+        for (int codec = 5; codec <= 7; codec++) {
+            batch.putShort(at, (short) ((batch.getShort(at) & ~RecordBatchDescriptor.COMPRESSION_CODEC_MASK) | codec));
+            RecordBatchView view = new RecordBatchView().wrap(batch, batch.position());
+            assertEquals(codec, view.compressionCodec());
+            InvalidBatchException e = assertThrows(InvalidBatchException.class, () -> new RecordCursor().reset(view));
+            assertTrue(e.getMessage().contains("unknown compression codec " + codec), e.getMessage());
+            assertEquals(at, e.index());
+        }
     }
 
     @Test

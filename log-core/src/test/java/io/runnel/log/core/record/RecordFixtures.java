@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.runnel.log.CompressionType;
 import io.runnel.log.Header;
 import io.runnel.log.Headers;
 
@@ -150,7 +151,14 @@ final class RecordFixtures {
     /** Writes one batch with our writer at {@code offset} and returns its size. */
     static int writeOurs(RecordBatchWriter writer, ByteBuffer target, int offset, BatchFields fields,
             List<TestRecord> records) {
+        return writeOurs(writer, target, offset, fields, records, CompressionType.NONE);
+    }
+
+    /** Writes one batch with our writer and a codec at {@code offset} and returns its size. */
+    static int writeOurs(RecordBatchWriter writer, ByteBuffer target, int offset, BatchFields fields,
+            List<TestRecord> records, CompressionType compression) {
         writer.begin(target, offset, target.limit() - offset, fields.baseOffset(), RecordBatch.NO_TIMESTAMP)
+                .compression(compression)
                 .producerId(fields.producerId())
                 .producerEpoch(fields.producerEpoch())
                 .baseSequence(fields.baseSequence())
@@ -169,17 +177,39 @@ final class RecordFixtures {
 
     /** One batch written by our writer, in a buffer of exactly its size. */
     static ByteBuffer writeOurs(BatchFields fields, List<TestRecord> records) {
-        ByteBuffer buffer = ByteBuffer.allocate(capacityFor(records));
-        int size = writeOurs(new RecordBatchWriter(), buffer, 0, fields, records);
+        return writeOurs(fields, records, CompressionType.NONE);
+    }
+
+    /** One batch written by our writer with a codec, in a buffer of exactly its size. */
+    static ByteBuffer writeOurs(BatchFields fields, List<TestRecord> records, CompressionType compression) {
+        int capacity = capacityFor(records);
+        // Room for incompressible records, which a codec's framing makes a little larger.
+        ByteBuffer buffer = ByteBuffer.allocate(capacity + capacity / 32 + 1024);
+        int size = writeOurs(new RecordBatchWriter(), buffer, 0, fields, records, compression);
+        if (size <= 0) {
+            throw new AssertionError("the batch did not fit: " + size);
+        }
         buffer.limit(size);
         return buffer.slice();
     }
 
+    /** Kafka's compression for a codec, at Kafka's default level. */
+    static Compression kafkaCompression(CompressionType type) {
+        return type == CompressionType.NONE ? Compression.NONE
+                : Compression.of(org.apache.kafka.common.record.CompressionType.forId(type.id())).build();
+    }
+
     /** One batch written by Kafka's {@link MemoryRecordsBuilder}, in a buffer of exactly its size. */
     static ByteBuffer writeKafka(BatchFields fields, List<TestRecord> records) {
+        return writeKafka(fields, records, CompressionType.NONE);
+    }
+
+    /** One batch written by Kafka's {@link MemoryRecordsBuilder} with a codec, in a buffer of exactly its size. */
+    static ByteBuffer writeKafka(BatchFields fields, List<TestRecord> records, CompressionType compression) {
         TimestampType type = fields.isLogAppendTime() ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME;
         MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(capacityFor(records)),
-                RecordBatch.MAGIC_VALUE_V2, Compression.NONE, type, fields.baseOffset(), fields.logAppendTime(),
+                RecordBatch.MAGIC_VALUE_V2, kafkaCompression(compression), type, fields.baseOffset(),
+                fields.logAppendTime(),
                 fields.producerId(), fields.producerEpoch(), fields.baseSequence(), fields.transactional(),
                 fields.partitionLeaderEpoch());
         for (TestRecord r : records) {
