@@ -21,6 +21,7 @@ class ConsumerConfigTest {
         assertTrue(c.enableAutoCommit());
         assertEquals(5000L, c.autoCommitIntervalMs());
         assertEquals(45000L, c.sessionTimeoutMs());
+        assertEquals(PartitionAssignmentStrategy.COOPERATIVE_STICKY, c.partitionAssignmentStrategy());
         assertEquals(c, ConsumerConfig.builder().build());
     }
 
@@ -58,6 +59,29 @@ class ConsumerConfigTest {
     }
 
     @Test
+    void nullAssignmentStrategyIsRejectedNamingTheSetting() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> ConsumerConfig.builder().partitionAssignmentStrategy(null).build());
+        assertEquals("partitionAssignmentStrategy (partition.assignment.strategy) must not be null, was null",
+                e.getMessage());
+    }
+
+    @Test
+    void strategiesCarryKafkasProtocolNames() {
+        assertEquals("range", PartitionAssignmentStrategy.RANGE.protocolName());
+        assertEquals("roundrobin", PartitionAssignmentStrategy.ROUND_ROBIN.protocolName());
+        assertEquals("cooperative-sticky", PartitionAssignmentStrategy.COOPERATIVE_STICKY.protocolName());
+        for (PartitionAssignmentStrategy s : PartitionAssignmentStrategy.values()) {
+            assertEquals(s, PartitionAssignmentStrategy.forProtocolName(s.protocolName()));
+        }
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> PartitionAssignmentStrategy.forProtocolName("sticky"));
+        assertEquals("partitionAssignmentStrategy (partition.assignment.strategy) must be one of range, roundrobin, "
+                + "cooperative-sticky, was \"sticky\"", e.getMessage());
+        assertThrows(InvalidConfigException.class, () -> PartitionAssignmentStrategy.forProtocolName(null));
+    }
+
+    @Test
     void aGroupIdMakesTheConsumerAGroupMember() {
         ConsumerConfig c = ConsumerConfig.builder().groupId("billing").build();
         assertEquals("billing", c.groupId());
@@ -73,12 +97,15 @@ class ConsumerConfigTest {
                 .enableAutoCommit(false)
                 .autoCommitIntervalMs(0)
                 .sessionTimeoutMs(1)
+                .partitionAssignmentStrategy(PartitionAssignmentStrategy.RANGE)
                 .build();
         ConsumerConfig copy = c.toBuilder().build();
         assertEquals(c, copy);
         assertEquals(c.hashCode(), copy.hashCode());
         assertEquals(OffsetReset.NONE, copy.autoOffsetReset());
         assertFalse(copy.enableAutoCommit());
+        assertEquals(PartitionAssignmentStrategy.RANGE, copy.partitionAssignmentStrategy());
+        assertNotEquals(c, c.toBuilder().partitionAssignmentStrategy(PartitionAssignmentStrategy.ROUND_ROBIN).build());
         assertNotEquals(c, c.toBuilder().groupId(null).build());
         assertTrue(c.toString().contains("groupId=g"), c.toString());
     }
