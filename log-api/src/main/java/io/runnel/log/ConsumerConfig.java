@@ -36,6 +36,8 @@ public final class ConsumerConfig {
      */
     public static final PartitionAssignmentStrategy DEFAULT_PARTITION_ASSIGNMENT_STRATEGY =
             PartitionAssignmentStrategy.COOPERATIVE_STICKY;
+    /** Default {@link #waitStrategy()}: {@link WaitStrategy#BLOCKING}. */
+    public static final WaitStrategy DEFAULT_WAIT_STRATEGY = WaitStrategy.BLOCKING;
 
     private static final ConsumerConfig DEFAULTS = builder().build();
 
@@ -46,6 +48,7 @@ public final class ConsumerConfig {
     private final long autoCommitIntervalMs;
     private final long sessionTimeoutMs;
     private final PartitionAssignmentStrategy partitionAssignmentStrategy;
+    private final WaitStrategy waitStrategy;
 
     private ConsumerConfig(Builder b) {
         this.groupId = b.groupId;
@@ -55,6 +58,7 @@ public final class ConsumerConfig {
         this.autoCommitIntervalMs = b.autoCommitIntervalMs;
         this.sessionTimeoutMs = b.sessionTimeoutMs;
         this.partitionAssignmentStrategy = b.partitionAssignmentStrategy;
+        this.waitStrategy = b.waitStrategy;
     }
 
     /**
@@ -88,7 +92,8 @@ public final class ConsumerConfig {
                 .enableAutoCommit(enableAutoCommit)
                 .autoCommitIntervalMs(autoCommitIntervalMs)
                 .sessionTimeoutMs(sessionTimeoutMs)
-                .partitionAssignmentStrategy(partitionAssignmentStrategy);
+                .partitionAssignmentStrategy(partitionAssignmentStrategy)
+                .waitStrategy(waitStrategy);
     }
 
     /**
@@ -172,6 +177,16 @@ public final class ConsumerConfig {
         return partitionAssignmentStrategy;
     }
 
+    /**
+     * How {@link Consumer#poll(java.time.Duration)} waits while there is nothing to return
+     * (Runnel's own setting, no Kafka equivalent).
+     *
+     * @return the wait strategy; default {@link #DEFAULT_WAIT_STRATEGY}
+     */
+    public WaitStrategy waitStrategy() {
+        return waitStrategy;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ConsumerConfig c
@@ -181,13 +196,14 @@ public final class ConsumerConfig {
                 && enableAutoCommit == c.enableAutoCommit
                 && autoCommitIntervalMs == c.autoCommitIntervalMs
                 && sessionTimeoutMs == c.sessionTimeoutMs
-                && partitionAssignmentStrategy == c.partitionAssignmentStrategy;
+                && partitionAssignmentStrategy == c.partitionAssignmentStrategy
+                && waitStrategy == c.waitStrategy;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(groupId, autoOffsetReset, maxPollRecords, enableAutoCommit, autoCommitIntervalMs,
-                sessionTimeoutMs, partitionAssignmentStrategy);
+                sessionTimeoutMs, partitionAssignmentStrategy, waitStrategy);
     }
 
     @Override
@@ -198,7 +214,8 @@ public final class ConsumerConfig {
                 + ", enableAutoCommit=" + enableAutoCommit
                 + ", autoCommitIntervalMs=" + autoCommitIntervalMs
                 + ", sessionTimeoutMs=" + sessionTimeoutMs
-                + ", partitionAssignmentStrategy=" + partitionAssignmentStrategy + "]";
+                + ", partitionAssignmentStrategy=" + partitionAssignmentStrategy
+                + ", waitStrategy=" + waitStrategy + "]";
     }
 
     /**
@@ -215,6 +232,7 @@ public final class ConsumerConfig {
         private long autoCommitIntervalMs = DEFAULT_AUTO_COMMIT_INTERVAL_MS;
         private long sessionTimeoutMs = DEFAULT_SESSION_TIMEOUT_MS;
         private PartitionAssignmentStrategy partitionAssignmentStrategy = DEFAULT_PARTITION_ASSIGNMENT_STRATEGY;
+        private WaitStrategy waitStrategy = DEFAULT_WAIT_STRATEGY;
 
         private Builder() {
         }
@@ -298,6 +316,17 @@ public final class ConsumerConfig {
         }
 
         /**
+         * Sets how a poll waits while there is nothing to return.
+         *
+         * @param waitStrategy the wait strategy, not null
+         * @return this builder
+         */
+        public Builder waitStrategy(WaitStrategy waitStrategy) {
+            this.waitStrategy = waitStrategy;
+            return this;
+        }
+
+        /**
          * Checks every value and builds the configuration.
          *
          * @return the configuration
@@ -315,6 +344,7 @@ public final class ConsumerConfig {
             ConfigChecks.atLeast("sessionTimeoutMs", "session.timeout.ms", sessionTimeoutMs, 1L);
             ConfigChecks.notNull("partitionAssignmentStrategy", "partition.assignment.strategy",
                     partitionAssignmentStrategy);
+            ConfigChecks.notNull("waitStrategy", "Runnel only, no Kafka equivalent", waitStrategy);
             return new ConsumerConfig(this);
         }
     }

@@ -22,6 +22,7 @@ class ConsumerConfigTest {
         assertEquals(5000L, c.autoCommitIntervalMs());
         assertEquals(45000L, c.sessionTimeoutMs());
         assertEquals(PartitionAssignmentStrategy.COOPERATIVE_STICKY, c.partitionAssignmentStrategy());
+        assertEquals(WaitStrategy.BLOCKING, c.waitStrategy());
         assertEquals(c, ConsumerConfig.builder().build());
     }
 
@@ -59,11 +60,12 @@ class ConsumerConfigTest {
     }
 
     @Test
-    void nullAssignmentStrategyIsRejectedNamingTheSetting() {
+    void nullAssignmentOrWaitStrategyIsRejectedNamingTheSetting() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> ConsumerConfig.builder().partitionAssignmentStrategy(null).build());
         assertEquals("partitionAssignmentStrategy (partition.assignment.strategy) must not be null, was null",
                 e.getMessage());
+        assertRejected(ConsumerConfig.builder().waitStrategy(null), "waitStrategy (Runnel only, no Kafka equivalent)");
     }
 
     @Test
@@ -98,6 +100,7 @@ class ConsumerConfigTest {
                 .autoCommitIntervalMs(0)
                 .sessionTimeoutMs(1)
                 .partitionAssignmentStrategy(PartitionAssignmentStrategy.RANGE)
+                .waitStrategy(WaitStrategy.BUSY_SPIN)
                 .build();
         ConsumerConfig copy = c.toBuilder().build();
         assertEquals(c, copy);
@@ -105,6 +108,8 @@ class ConsumerConfigTest {
         assertEquals(OffsetReset.NONE, copy.autoOffsetReset());
         assertFalse(copy.enableAutoCommit());
         assertEquals(PartitionAssignmentStrategy.RANGE, copy.partitionAssignmentStrategy());
+        assertEquals(WaitStrategy.BUSY_SPIN, copy.waitStrategy());
+        assertNotEquals(c, c.toBuilder().waitStrategy(WaitStrategy.BACKOFF).build());
         assertNotEquals(c, c.toBuilder().partitionAssignmentStrategy(PartitionAssignmentStrategy.ROUND_ROBIN).build());
         assertNotEquals(c, c.toBuilder().groupId(null).build());
         assertTrue(c.toString().contains("groupId=g"), c.toString());

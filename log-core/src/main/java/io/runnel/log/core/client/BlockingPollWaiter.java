@@ -8,7 +8,7 @@ import io.runnel.log.core.storage.AppendWaiter;
 import io.runnel.log.core.storage.PartitionLog;
 
 /**
- * The polling thread parks on an
+ * {@link io.runnel.log.WaitStrategy#BLOCKING}: the polling thread parks on an
  * {@link AppendWaiter} registered with every watched partition, so an append unparks it. The
  * {@link AppendWaiter} belongs to one thread; when another thread polls, a new one replaces it.
  *

@@ -2,10 +2,11 @@ package io.runnel.log.core.client;
 
 import java.util.function.BooleanSupplier;
 
+import io.runnel.log.WaitStrategy;
 import io.runnel.log.core.storage.PartitionLog;
 
 /**
- * How a consumer's poll waits while it has nothing to return: until
+ * How a consumer's poll waits while it has nothing to return, per {@link WaitStrategy}: until
  * the consumer's readiness check holds (a record was appended to an assigned partition, the group
  * has work for it, {@code wakeup()} or {@code close()} was called), {@link #wake()} is called, or
  * the deadline passes.
@@ -14,6 +15,20 @@ import io.runnel.log.core.storage.PartitionLog;
  * thread; {@link #wake()} by any thread.
  */
 interface PollWaiter {
+
+    /**
+     * The waiter of a strategy.
+     *
+     * @param strategy the strategy
+     * @return a new waiter
+     */
+    static PollWaiter of(WaitStrategy strategy) {
+        return switch (strategy) {
+            case BLOCKING -> new BlockingPollWaiter();
+            case BACKOFF -> IdlePollWaiter.backoff();
+            case BUSY_SPIN -> IdlePollWaiter.busySpin();
+        };
+    }
 
     /**
      * Starts watching a partition's appends.

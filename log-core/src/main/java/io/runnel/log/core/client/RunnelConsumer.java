@@ -31,9 +31,9 @@ import io.runnel.log.core.group.GroupCoordinator;
  * A consumer: of partitions it {@linkplain #assign assigned} itself, or of those its group gave
  * it for the topics it {@linkplain #subscribe subscribed} to. Reads go through a {@link Fetcher};
  * group membership, rebalances and commits through a {@link GroupSession} (consumers with a
- * group id); waiting through a {@link PollWaiter}. A poll without data parks until an append to
- * an assigned partition, a group change, {@link #wakeup()} or {@link #close()} wakes it (no
- * polling loop).
+ * group id); waiting through a {@link PollWaiter} chosen by {@link ConsumerConfig#waitStrategy()}.
+ * A poll without data waits until an append to an assigned partition, a group change,
+ * {@link #wakeup()} or {@link #close()} wakes it (no polling loop with the default strategy).
  *
  * <p>Not thread-safe: one thread at a time; each call claims the consumer with a CAS and a second
  * thread gets {@link ConcurrentModificationException}. {@link #wakeup()} may be called from any
@@ -75,7 +75,7 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(keys, "key serde");
         Objects.requireNonNull(values, "value serde");
-        this.waiter = new BlockingPollWaiter();
+        this.waiter = PollWaiter.of(config.waitStrategy());
         GroupCoordinator g = Objects.requireNonNull(groups, "groups");
         String groupId = config.groupId();
         this.fetcher = new Fetcher<>(log, config, keys, values, waiter,
