@@ -176,6 +176,9 @@ public final class CommittedOffsets {
 
     /**
      * Stores a commit of one or more partitions as one record batch, and then in memory.
+     * Partitions whose stored offset already equals the new one are left out of the batch, and
+     * a commit that changes nothing writes nothing: committing after every poll of an idle
+     * consumer costs no disk space.
      *
      * @param group   the group id
      * @param offsets the next offset to read, per partition
@@ -198,12 +201,25 @@ public final class CommittedOffsets {
                             + " does not exist");
                 }
             }
+            ConcurrentHashMap<TopicPartition, OffsetCommitDescriptor.Commit> known = groups.get(group);
+            int changed = 0;
+            for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
+                if (!unchanged(known, e.getKey(), e.getValue())) {
+                    changed++;
+                }
+            }
+            if (changed == 0) {
+                return; // already stored: writing it again would only grow the log
+            }
             byte[] groupBytes = utf8("group id", group);
             for (;;) {
                 RecordBatchWriter w = writer.begin(scratch, 0, scratch.capacity(), 0, RecordBatchDescriptor.NO_TIMESTAMP);
                 boolean fits = true;
                 for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
                     TopicPartition tp = e.getKey();
+                    if (unchanged(known, tp, e.getValue())) {
+                        continue;
+                    }
                     byte[] topicBytes = utf8("topic", tp.topic());
                     int keyLength = OffsetCommitDescriptor.keyLength(groupBytes, topicBytes);
                     if (keyScratch.capacity() < keyLength) {
@@ -226,7 +242,9 @@ public final class CommittedOffsets {
             ConcurrentHashMap<TopicPartition, OffsetCommitDescriptor.Commit> g =
                     groups.computeIfAbsent(group, x -> new ConcurrentHashMap<>());
             for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
-                g.put(e.getKey(), new OffsetCommitDescriptor.Commit(e.getValue(), now));
+                if (!unchanged(known, e.getKey(), e.getValue())) {
+                    g.put(e.getKey(), new OffsetCommitDescriptor.Commit(e.getValue(), now));
+                }
             }
         } finally {
             writeLock.unlock();
@@ -275,6 +293,12 @@ public final class CommittedOffsets {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    private static boolean unchanged(Map<TopicPartition, OffsetCommitDescriptor.Commit> known, TopicPartition tp,
+                                     long offset) {
+        OffsetCommitDescriptor.Commit c = known == null ? null : known.get(tp);
+        return c != null && c.offset() == offset;
     }
 
     /** Appends the batch encoded at the start of the scratch buffer. Under the write lock. */

@@ -130,6 +130,30 @@ class CommittedOffsetsTest {
     }
 
     @Test
+    void aCommitWritesOnlyThePartitionsWhoseOffsetChangedAndNothingWhenNoneDid() {
+        TopicPartition t0 = new TopicPartition("t", 0);
+        TopicPartition t1 = new TopicPartition("t", 1);
+        try (CommitLog log = CommitLog.open(dir)) {
+            log.createTopic("t", 2);
+            try (Consumer<String, String> c = log.consumer(group("g"), Serdes.string(), Serdes.string())) {
+                io.runnel.log.Partition offsetsLog = log.topic(CommittedOffsets.TOPIC).orElseThrow().partition(0);
+                c.assign(List.of(t0, t1));
+                c.commitSync(offsets(5, t0, t1));
+                assertEquals(2, offsetsLog.endOffset());
+                c.commitSync(offsets(5, t0, t1));
+                c.commitSync(); // no position yet: nothing to commit
+                assertEquals(2, offsetsLog.endOffset(), "an unchanged commit writes nothing");
+                Map<TopicPartition, Long> next = new LinkedHashMap<>();
+                next.put(t0, 5L);
+                next.put(t1, 6L);
+                c.commitSync(next);
+                assertEquals(3, offsetsLog.endOffset(), "only t-1 was written");
+                assertEquals(OptionalLong.of(6), c.committed(t1));
+            }
+        }
+    }
+
+    @Test
     void deletingATopicDeletesItsCommitsAlsoAfterReopen() {
         TopicPartition old = new TopicPartition("gone", 0);
         TopicPartition kept = new TopicPartition("kept", 0);

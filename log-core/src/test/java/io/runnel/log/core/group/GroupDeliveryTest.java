@@ -55,8 +55,8 @@ class GroupDeliveryTest {
     private static final long SEED = Long.getLong("groups.seed", System.nanoTime());
     private static final String TOPIC = "events";
     private static final int PARTITIONS = 6;
-    private static final int PRODUCERS = 2;
-    private static final int RECORDS_PER_PRODUCER = 2_000;
+    private static final int PRODUCERS = 3;
+    private static final int RECORDS_PER_PRODUCER = 10_000;
     private static final int MAX_MEMBERS = 5;
     private static final Duration DEADLINE = Duration.ofSeconds(180);
 
