@@ -204,7 +204,7 @@ final class GroupSession {
 
     private void commitChanged() {
         Map<TopicPartition, Long> changed = new LinkedHashMap<>();
-        for (Map.Entry<TopicPartition, Long> e : fetcher.positions().entrySet()) {
+        for (Map.Entry<TopicPartition, Long> e : livePositions().entrySet()) {
             if (!e.getValue().equals(lastCommitted.get(e.getKey()))) {
                 changed.put(e.getKey(), e.getValue());
             }
@@ -214,7 +214,17 @@ final class GroupSession {
 
     /** Commits every known position ({@code commitSync()}). */
     void commitPositions() {
-        store(fetcher.positions());
+        store(livePositions());
+    }
+
+    /**
+     * The known positions, without partitions of deleted topics: a group revokes those at its
+     * next sync, and their commits were deleted with the topic.
+     */
+    private Map<TopicPartition, Long> livePositions() {
+        Map<TopicPartition, Long> positions = fetcher.positions();
+        positions.keySet().removeIf(tp -> !coordinator.topicExists(tp.topic()));
+        return positions;
     }
 
     /**

@@ -164,6 +164,16 @@ public final class GroupCoordinator {
         return Optional.of(d);
     }
 
+    /**
+     * Whether a topic exists now.
+     *
+     * @param topic the topic
+     * @return true when it exists
+     */
+    public boolean topicExists(String topic) {
+        return partitionCounts.applyAsInt(topic) > 0;
+    }
+
     int partitionCount(String topic) {
         return partitionCounts.applyAsInt(topic);
     }

@@ -296,6 +296,35 @@ class GroupRebalanceTest {
     }
 
     @Test
+    void deletingASubscribedTopicDoesNotFailAutoOrListenerCommits() {
+        log.createTopic("gone", 1);
+        log.createTopic("kept", 1);
+        Producer<String, String> p = log.producer(Serdes.string(), Serdes.string());
+        p.send(ProducerRecord.of("gone", "k", "v")).join();
+        p.send(ProducerRecord.of("kept", "k", "v")).join();
+        List<String> events = new CopyOnWriteArrayList<>();
+        ConsumerConfig auto = config().enableAutoCommit(true).autoCommitIntervalMs(0).build();
+        try (Consumer<String, String> c = consumer(auto)) {
+            c.subscribe(List.of("gone", "kept"), new Events("c", events) {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    super.onPartitionsRevoked(partitions);
+                    c.commitSync(); // skips the deleted topic's partition
+                }
+            });
+            assertEquals(2, c.poll(Duration.ofSeconds(5)).count() + c.poll(Duration.ZERO).count());
+            log.deleteTopic("gone");
+            c.poll(Duration.ZERO); // revokes gone-0 with an automatic and a listener commit: no exception
+            assertEquals(Set.of(tp("kept", 0)), c.assignment());
+            assertTrue(events.contains("c:revoked:[gone-0]"), events.toString());
+            assertEquals(OptionalLong.of(1), c.committed(tp("kept", 0)));
+            assertEquals(OptionalLong.empty(), c.committed(tp("gone", 0)));
+            assertThrows(IllegalStateException.class, () -> c.commitSync(Map.of(tp("gone", 0), 1L)),
+                    "not assigned any more");
+        }
+    }
+
+    @Test
     void describeShowsMembersThreadsAssignmentsCommittedEndOffsetsAndLag() {
         log.createTopic("t", 2);
         Producer<String, String> p = log.producer(Serdes.string(), Serdes.string());
