@@ -14,8 +14,12 @@ import io.runnel.log.ConsumerConfig;
 import io.runnel.log.InvalidConfigException;
 import io.runnel.log.RebalanceListener;
 import io.runnel.log.TopicPartition;
+import io.runnel.log.UnknownTopicException;
 import io.runnel.log.core.group.GroupCoordinator;
 import io.runnel.log.core.group.GroupMember;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A consumer's side of its group: the subscription, the membership, the rebalance steps of each
@@ -25,6 +29,7 @@ import io.runnel.log.core.group.GroupMember;
  * <p>Not thread-safe: used by the consumer's owner thread only.
  */
 final class GroupSession {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupSession.class);
     private static final RebalanceListener NO_LISTENER = new RebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -129,7 +134,7 @@ final class GroupSession {
         if (!sync.revoke().isEmpty()) {
             if (config.enableAutoCommit()) {
                 try {
-                    commitChanged();
+                    autoCommit();
                 } catch (RuntimeException e) {
                     error = e;
                 }
@@ -189,7 +194,12 @@ final class GroupSession {
         }
     }
 
-    /** Commits the positions that moved since the last commit, once the interval has passed. */
+    /**
+     * Commits the positions that moved since the last commit, once the interval has passed. As
+     * with Kafka's automatic commits, one refused because of ownership (an evicted member, a
+     * consumer using assign() while a member owns the partition) or a deleted topic is logged,
+     * not thrown; storage failures are thrown.
+     */
     void maybeAutoCommit() {
         if (!config.enableAutoCommit()) {
             return;
@@ -199,7 +209,16 @@ final class GroupSession {
             return;
         }
         nextAutoCommitNanos = now + autoCommitIntervalNanos;
-        commitChanged();
+        autoCommit();
+    }
+
+    /** An automatic commit (interval, revocation, close): ownership refusals are logged. */
+    private void autoCommit() {
+        try {
+            commitChanged();
+        } catch (IllegalStateException | UnknownTopicException e) {
+            LOG.warn("automatic commit for group {} failed: {}", groupId, e.getMessage());
+        }
     }
 
     private void commitChanged() {
@@ -274,7 +293,7 @@ final class GroupSession {
         if (subscription.isEmpty()) {
             if (config.enableAutoCommit() && !fetcher.isEmpty()) {
                 try {
-                    commitChanged();
+                    autoCommit();
                 } catch (RuntimeException e) {
                     return e;
                 }
@@ -298,7 +317,7 @@ final class GroupSession {
         } else {
             if (config.enableAutoCommit()) {
                 try {
-                    commitChanged();
+                    autoCommit();
                 } catch (RuntimeException e) {
                     error = e;
                 }

@@ -125,12 +125,19 @@ class ConsumerBadInputTest {
             IllegalStateException notB = assertThrows(IllegalStateException.class, () -> b.commitSync(Map.of(T0, 1L)));
             assertTrue(notB.getMessage().contains("not assigned to this consumer"), notB.getMessage());
 
-            // A consumer using assign() in the same group cannot commit what a member owns.
-            try (Consumer<String, String> manual = consumer("g")) {
+            // A consumer using assign() in the same group cannot commit what a member owns; its
+            // automatic commits are refused too, and only logged, as Kafka's.
+            try (Consumer<String, String> manual = consumer("g");
+                 Consumer<String, String> auto = log.consumer(ConsumerConfig.builder().groupId("g")
+                         .autoCommitIntervalMs(0).autoOffsetReset(OffsetReset.EARLIEST).build(),
+                         Serdes.string(), Serdes.string())) {
                 manual.assign(List.of(T1));
                 IllegalStateException owned = assertThrows(IllegalStateException.class,
                         () -> manual.commitSync(Map.of(T1, 1L)));
                 assertTrue(owned.getMessage().contains("owned by member"), owned.getMessage());
+                auto.assign(List.of(T1));
+                auto.poll(Duration.ZERO);
+                auto.poll(Duration.ZERO); // its automatic commit is refused: logged, not thrown
             }
             assertEquals(OptionalLong.empty(), a.committed(T0), "nothing was committed");
             assertEquals(OptionalLong.empty(), a.committed(T1));
