@@ -20,7 +20,7 @@ import io.runnel.log.TopicPartition;
 public final class GroupMember {
 
     /**
-     * What the member has to do in this poll.
+     * What the member has to do in this poll. Immutable and thread-safe.
      *
      * @param evicted       the group evicted this member (it did not poll within its session
      *                      timeout): it lost its partitions and must join again

@@ -49,7 +49,7 @@ final class OffsetCommitDescriptor {
     }
 
     /**
-     * A decoded commit.
+     * A decoded commit. Immutable.
      *
      * @param offset          the committed offset
      * @param commitTimestamp when it was committed, ms since the epoch
@@ -58,7 +58,7 @@ final class OffsetCommitDescriptor {
     }
 
     /**
-     * A decoded key: the group and partition a commit belongs to.
+     * A decoded key: the group and partition a commit belongs to. Immutable.
      *
      * @param group     the group id
      * @param partition the partition

@@ -24,7 +24,7 @@ interface PartitionAssignor {
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
     /**
-     * A member and the topics it subscribes to.
+     * A member and the topics it subscribes to. Immutable.
      *
      * @param memberId the member's id
      * @param topics   the subscribed topics
