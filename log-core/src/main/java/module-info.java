@@ -7,10 +7,12 @@
  * {@code requires} in the application's own module, or {@code --add-modules}). lz4-java and
  * snappy-java are automatic modules, hence the suppressed lint.
  */
-@SuppressWarnings("requires-automatic")
+@SuppressWarnings("requires-automatic") // lz4-java, snappy-java and org.agrona are automatic modules
 module io.runnel.log.core {
     requires transitive io.runnel.log.api;
     requires org.slf4j;
+    // Agrona's idle strategies (consumer wait strategies); an automatic module.
+    requires org.agrona;
     // sun.misc.Unsafe#invokeCleaner: unmap a segment deterministically once no reader holds it.
     requires jdk.unsupported;
 

@@ -2,6 +2,7 @@ package io.runnel.log;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -295,6 +296,29 @@ public interface CommitLog extends AutoCloseable {
      * @throws LogClosedException   if the log is closed
      */
     <K, V> Consumer<K, V> consumer(ConsumerConfig config, Serde<K> keys, Serde<V> values);
+
+    /**
+     * Describes every consumer group of this log: each group that has members now or has
+     * committed offsets (also those committed before the log was last opened). For operators:
+     * members, what each owns, and per partition the committed offset, the end offset and the
+     * lag. Reading a description does not change any group. Safe to call from any thread, at
+     * any time, while the groups' consumers poll and commit: each group is read at one moment,
+     * different groups at slightly different ones.
+     *
+     * @return immutable descriptions, in group id order
+     * @throws LogClosedException if the log is closed
+     */
+    List<GroupDescription> describeGroups();
+
+    /**
+     * Describes one consumer group, as {@link #describeGroups()}. Safe to call from any thread.
+     *
+     * @param groupId the group id
+     * @return the group's description, or empty when it has neither members nor committed offsets
+     * @throws NullPointerException if {@code groupId} is null
+     * @throws LogClosedException   if the log is closed
+     */
+    Optional<GroupDescription> describeGroup(String groupId);
 
     /**
      * The log directory, as given to {@link #open(Path)} or {@link #builder(Path)}.

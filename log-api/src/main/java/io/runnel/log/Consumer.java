@@ -98,7 +98,10 @@ public interface Consumer<K, V> extends AutoCloseable {
      * @return the records, empty if none arrived in time
      * @throws NullPointerException          if {@code timeout} is null
      * @throws IllegalArgumentException      if {@code timeout} is negative
-     * @throws IllegalStateException         if the consumer neither subscribed nor assigned
+     * @throws IllegalStateException         if the consumer neither subscribed nor assigned, or the
+     *                                       call comes from inside a {@link RebalanceListener}
+     * @throws InvalidConfigException        if joining the group fails because the group's members use
+     *                                       another {@link ConsumerConfig#partitionAssignmentStrategy()}
      * @throws WakeupException               if {@link #wakeup()} was called before or during the poll
      * @throws NoOffsetForPartitionException if a partition has no position and the reset policy
      *                                       is {@link OffsetReset#NONE}
@@ -161,9 +164,15 @@ public interface Consumer<K, V> extends AutoCloseable {
 
     /**
      * Commits the current position of every assigned partition for the consumer's group, and
-     * waits until the commit is stored.
+     * waits until the commit is stored. The partitions are committed together, as one record:
+     * after a crash either all of them or none of them have the new offset. Stored means in the
+     * operating system, as an appended record, so the commit survives the process being killed;
+     * whether it survives a power loss depends on the log's {@link FlushPolicy}.
      *
      * @throws InvalidConfigException if the consumer has no {@link ConsumerConfig#groupId()}
+     * @throws IllegalStateException  if the group evicted this consumer (it did not poll within
+     *                                {@link ConsumerConfig#sessionTimeoutMs()}) and gave its
+     *                                partitions to others; the next poll rejoins
      * @throws StorageException       if the commit cannot be stored
      */
     void commitSync();
@@ -177,7 +186,11 @@ public interface Consumer<K, V> extends AutoCloseable {
      * @throws NullPointerException     if the map, a key or a value is null
      * @throws IllegalArgumentException if an offset is negative
      * @throws InvalidConfigException   if the consumer has no {@link ConsumerConfig#groupId()}
-     * @throws IllegalStateException    if a partition is owned by another member of the group
+     * @throws IllegalStateException    if a partition is not assigned to this consumer, or is owned by
+     *                                  another member of the group (for a consumer that uses
+     *                                  {@link #assign(Collection)}: if any member owns it), or the
+     *                                  group evicted this consumer
+     * @throws UnknownTopicException    if a partition's topic was deleted
      * @throws StorageException         if the commit cannot be stored
      */
     void commitSync(Map<TopicPartition, Long> nextOffsets);
@@ -226,8 +239,14 @@ public interface Consumer<K, V> extends AutoCloseable {
 
     /**
      * Closes the consumer: commits its positions when {@link ConsumerConfig#enableAutoCommit()}
-     * is on, and leaves its group, whose other consumers then share its partitions. Calling it
-     * again does nothing. Closing a consumer does not close its log.
+     * is on, calls {@link RebalanceListener#onPartitionsRevoked(Collection)} for the partitions it
+     * owns (on the calling thread), and leaves its group, whose other consumers then share its
+     * partitions. Calling it again does nothing. Closing a consumer does not close its log.
+     *
+     * <p>Any thread may call it. While another thread is inside a call of this consumer (for
+     * example waiting in {@link #poll(Duration)}), close only marks the consumer closed and wakes
+     * that thread, whose call then throws {@link LogClosedException}; the consumer leaves its
+     * group as that call ends, without committing and without calling the listener.
      *
      * @throws StorageException if the final commit cannot be stored; the consumer is closed anyway
      */

@@ -29,6 +29,15 @@ public final class ConsumerConfig {
     public static final long DEFAULT_AUTO_COMMIT_INTERVAL_MS = 5000L;
     /** Default {@link #sessionTimeoutMs()}: 45000 ms, as Kafka's {@code session.timeout.ms}. */
     public static final long DEFAULT_SESSION_TIMEOUT_MS = 45000L;
+    /**
+     * Default {@link #partitionAssignmentStrategy()}: {@link PartitionAssignmentStrategy#COOPERATIVE_STICKY}.
+     * Kafka's default list is {@code [range, cooperative-sticky]}, which uses range until every
+     * member can upgrade; a Runnel group has no older members to wait for.
+     */
+    public static final PartitionAssignmentStrategy DEFAULT_PARTITION_ASSIGNMENT_STRATEGY =
+            PartitionAssignmentStrategy.COOPERATIVE_STICKY;
+    /** Default {@link #waitStrategy()}: {@link WaitStrategy#BLOCKING}. */
+    public static final WaitStrategy DEFAULT_WAIT_STRATEGY = WaitStrategy.BLOCKING;
 
     private static final ConsumerConfig DEFAULTS = builder().build();
 
@@ -38,6 +47,8 @@ public final class ConsumerConfig {
     private final boolean enableAutoCommit;
     private final long autoCommitIntervalMs;
     private final long sessionTimeoutMs;
+    private final PartitionAssignmentStrategy partitionAssignmentStrategy;
+    private final WaitStrategy waitStrategy;
 
     private ConsumerConfig(Builder b) {
         this.groupId = b.groupId;
@@ -46,6 +57,8 @@ public final class ConsumerConfig {
         this.enableAutoCommit = b.enableAutoCommit;
         this.autoCommitIntervalMs = b.autoCommitIntervalMs;
         this.sessionTimeoutMs = b.sessionTimeoutMs;
+        this.partitionAssignmentStrategy = b.partitionAssignmentStrategy;
+        this.waitStrategy = b.waitStrategy;
     }
 
     /**
@@ -78,7 +91,9 @@ public final class ConsumerConfig {
                 .maxPollRecords(maxPollRecords)
                 .enableAutoCommit(enableAutoCommit)
                 .autoCommitIntervalMs(autoCommitIntervalMs)
-                .sessionTimeoutMs(sessionTimeoutMs);
+                .sessionTimeoutMs(sessionTimeoutMs)
+                .partitionAssignmentStrategy(partitionAssignmentStrategy)
+                .waitStrategy(waitStrategy);
     }
 
     /**
@@ -151,6 +166,27 @@ public final class ConsumerConfig {
         return sessionTimeoutMs;
     }
 
+    /**
+     * How the group shares partitions among its members ({@code partition.assignment.strategy}).
+     * All members of a group must use the same one: a consumer whose strategy differs from that
+     * of the group's current members cannot join it. Without a group this has no effect.
+     *
+     * @return the strategy; default {@link #DEFAULT_PARTITION_ASSIGNMENT_STRATEGY}
+     */
+    public PartitionAssignmentStrategy partitionAssignmentStrategy() {
+        return partitionAssignmentStrategy;
+    }
+
+    /**
+     * How {@link Consumer#poll(java.time.Duration)} waits while there is nothing to return
+     * (Runnel's own setting, no Kafka equivalent).
+     *
+     * @return the wait strategy; default {@link #DEFAULT_WAIT_STRATEGY}
+     */
+    public WaitStrategy waitStrategy() {
+        return waitStrategy;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ConsumerConfig c
@@ -159,13 +195,15 @@ public final class ConsumerConfig {
                 && maxPollRecords == c.maxPollRecords
                 && enableAutoCommit == c.enableAutoCommit
                 && autoCommitIntervalMs == c.autoCommitIntervalMs
-                && sessionTimeoutMs == c.sessionTimeoutMs;
+                && sessionTimeoutMs == c.sessionTimeoutMs
+                && partitionAssignmentStrategy == c.partitionAssignmentStrategy
+                && waitStrategy == c.waitStrategy;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(groupId, autoOffsetReset, maxPollRecords, enableAutoCommit, autoCommitIntervalMs,
-                sessionTimeoutMs);
+                sessionTimeoutMs, partitionAssignmentStrategy, waitStrategy);
     }
 
     @Override
@@ -175,7 +213,9 @@ public final class ConsumerConfig {
                 + ", maxPollRecords=" + maxPollRecords
                 + ", enableAutoCommit=" + enableAutoCommit
                 + ", autoCommitIntervalMs=" + autoCommitIntervalMs
-                + ", sessionTimeoutMs=" + sessionTimeoutMs + "]";
+                + ", sessionTimeoutMs=" + sessionTimeoutMs
+                + ", partitionAssignmentStrategy=" + partitionAssignmentStrategy
+                + ", waitStrategy=" + waitStrategy + "]";
     }
 
     /**
@@ -191,6 +231,8 @@ public final class ConsumerConfig {
         private boolean enableAutoCommit = DEFAULT_ENABLE_AUTO_COMMIT;
         private long autoCommitIntervalMs = DEFAULT_AUTO_COMMIT_INTERVAL_MS;
         private long sessionTimeoutMs = DEFAULT_SESSION_TIMEOUT_MS;
+        private PartitionAssignmentStrategy partitionAssignmentStrategy = DEFAULT_PARTITION_ASSIGNMENT_STRATEGY;
+        private WaitStrategy waitStrategy = DEFAULT_WAIT_STRATEGY;
 
         private Builder() {
         }
@@ -262,6 +304,29 @@ public final class ConsumerConfig {
         }
 
         /**
+         * Sets how the group shares partitions among its members
+         * ({@code partition.assignment.strategy}).
+         *
+         * @param partitionAssignmentStrategy the strategy, not null
+         * @return this builder
+         */
+        public Builder partitionAssignmentStrategy(PartitionAssignmentStrategy partitionAssignmentStrategy) {
+            this.partitionAssignmentStrategy = partitionAssignmentStrategy;
+            return this;
+        }
+
+        /**
+         * Sets how a poll waits while there is nothing to return.
+         *
+         * @param waitStrategy the wait strategy, not null
+         * @return this builder
+         */
+        public Builder waitStrategy(WaitStrategy waitStrategy) {
+            this.waitStrategy = waitStrategy;
+            return this;
+        }
+
+        /**
          * Checks every value and builds the configuration.
          *
          * @return the configuration
@@ -277,6 +342,9 @@ public final class ConsumerConfig {
             ConfigChecks.atLeast("maxPollRecords", "max.poll.records", maxPollRecords, 1);
             ConfigChecks.atLeast("autoCommitIntervalMs", "auto.commit.interval.ms", autoCommitIntervalMs, 0L);
             ConfigChecks.atLeast("sessionTimeoutMs", "session.timeout.ms", sessionTimeoutMs, 1L);
+            ConfigChecks.notNull("partitionAssignmentStrategy", "partition.assignment.strategy",
+                    partitionAssignmentStrategy);
+            ConfigChecks.notNull("waitStrategy", "Runnel only, no Kafka equivalent", waitStrategy);
             return new ConsumerConfig(this);
         }
     }

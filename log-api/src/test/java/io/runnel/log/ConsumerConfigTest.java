@@ -21,6 +21,8 @@ class ConsumerConfigTest {
         assertTrue(c.enableAutoCommit());
         assertEquals(5000L, c.autoCommitIntervalMs());
         assertEquals(45000L, c.sessionTimeoutMs());
+        assertEquals(PartitionAssignmentStrategy.COOPERATIVE_STICKY, c.partitionAssignmentStrategy());
+        assertEquals(WaitStrategy.BLOCKING, c.waitStrategy());
         assertEquals(c, ConsumerConfig.builder().build());
     }
 
@@ -58,6 +60,30 @@ class ConsumerConfigTest {
     }
 
     @Test
+    void nullAssignmentOrWaitStrategyIsRejectedNamingTheSetting() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> ConsumerConfig.builder().partitionAssignmentStrategy(null).build());
+        assertEquals("partitionAssignmentStrategy (partition.assignment.strategy) must not be null, was null",
+                e.getMessage());
+        assertRejected(ConsumerConfig.builder().waitStrategy(null), "waitStrategy (Runnel only, no Kafka equivalent)");
+    }
+
+    @Test
+    void strategiesCarryKafkasProtocolNames() {
+        assertEquals("range", PartitionAssignmentStrategy.RANGE.protocolName());
+        assertEquals("roundrobin", PartitionAssignmentStrategy.ROUND_ROBIN.protocolName());
+        assertEquals("cooperative-sticky", PartitionAssignmentStrategy.COOPERATIVE_STICKY.protocolName());
+        for (PartitionAssignmentStrategy s : PartitionAssignmentStrategy.values()) {
+            assertEquals(s, PartitionAssignmentStrategy.forProtocolName(s.protocolName()));
+        }
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> PartitionAssignmentStrategy.forProtocolName("sticky"));
+        assertEquals("partitionAssignmentStrategy (partition.assignment.strategy) must be one of range, roundrobin, "
+                + "cooperative-sticky, was \"sticky\"", e.getMessage());
+        assertThrows(InvalidConfigException.class, () -> PartitionAssignmentStrategy.forProtocolName(null));
+    }
+
+    @Test
     void aGroupIdMakesTheConsumerAGroupMember() {
         ConsumerConfig c = ConsumerConfig.builder().groupId("billing").build();
         assertEquals("billing", c.groupId());
@@ -73,12 +99,18 @@ class ConsumerConfigTest {
                 .enableAutoCommit(false)
                 .autoCommitIntervalMs(0)
                 .sessionTimeoutMs(1)
+                .partitionAssignmentStrategy(PartitionAssignmentStrategy.RANGE)
+                .waitStrategy(WaitStrategy.BUSY_SPIN)
                 .build();
         ConsumerConfig copy = c.toBuilder().build();
         assertEquals(c, copy);
         assertEquals(c.hashCode(), copy.hashCode());
         assertEquals(OffsetReset.NONE, copy.autoOffsetReset());
         assertFalse(copy.enableAutoCommit());
+        assertEquals(PartitionAssignmentStrategy.RANGE, copy.partitionAssignmentStrategy());
+        assertEquals(WaitStrategy.BUSY_SPIN, copy.waitStrategy());
+        assertNotEquals(c, c.toBuilder().waitStrategy(WaitStrategy.BACKOFF).build());
+        assertNotEquals(c, c.toBuilder().partitionAssignmentStrategy(PartitionAssignmentStrategy.ROUND_ROBIN).build());
         assertNotEquals(c, c.toBuilder().groupId(null).build());
         assertTrue(c.toString().contains("groupId=g"), c.toString());
     }

@@ -25,6 +25,8 @@ import io.runnel.log.Consumer;
 import io.runnel.log.ConsumerConfig;
 import io.runnel.log.CorruptLogException;
 import io.runnel.log.FlushPolicy;
+import io.runnel.log.GroupDescription;
+import io.runnel.log.InvalidTopicException;
 import io.runnel.log.LogClosedException;
 import io.runnel.log.Producer;
 import io.runnel.log.ProducerConfig;
@@ -41,6 +43,8 @@ import io.runnel.log.UnknownTopicException;
 import io.runnel.log.core.client.RunnelConsumer;
 import io.runnel.log.core.client.Replayer;
 import io.runnel.log.core.client.RunnelProducer;
+import io.runnel.log.core.group.CommittedOffsets;
+import io.runnel.log.core.group.GroupCoordinator;
 import io.runnel.log.core.storage.AtomicFiles;
 import io.runnel.log.core.storage.CheckpointFile;
 import io.runnel.log.core.storage.LogConfig;
@@ -81,6 +85,10 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     private volatile boolean closed;
     /** Producers and consumers still open, closed with the log. */
     private final java.util.Set<AutoCloseable> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Committed offsets, in the internal topic {@value CommittedOffsets#TOPIC}. */
+    private final CommittedOffsets committedOffsets;
+    /** The consumer groups of this log. */
+    private final GroupCoordinator groups;
 
     private RunnelCommitLog(Path dir, FlushPolicy flushPolicy, TopicConfig topicDefaults, DirectoryLock lock) {
         this.dir = dir;
@@ -99,6 +107,8 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
                     t.setDaemon(true);
                     return t;
                 });
+        this.committedOffsets = new CommittedOffsets(this::offsetsTopic, name -> topicView.containsKey(name));
+        this.groups = new GroupCoordinator(committedOffsets, this::partitionCountOrZero, this::endOffsetOrMinusOne);
     }
 
     /**
@@ -148,6 +158,8 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             topics.put(e.getKey(), openTopic(e.getKey(), e.getValue(), clean, recoveryPoints));
         }
         topicView = Map.copyOf(topics);
+        RunnelTopic offsets = topics.get(CommittedOffsets.TOPIC);
+        committedOffsets.load(offsets == null ? null : offsets.runnelPartition(0).log());
         try {
             Files.deleteIfExists(marker);
             AtomicFiles.fsyncDirectory(dir);
@@ -296,7 +308,9 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     public Topic createTopic(String name, TopicConfig config) {
         TopicNames.validate(name);
         Objects.requireNonNull(config, "config");
-        return createTopicInternal(name, config);
+        RunnelTopic topic = createTopicInternal(name, config);
+        groups.topicCreated(); // outside the admin lock: groups take their own locks
+        return topic;
     }
 
     RunnelTopic createTopicInternal(String name, TopicConfig config) {
@@ -365,6 +379,10 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     @Override
     public void deleteTopic(String name) {
         TopicNames.validate(name, true);
+        if (name.equals(CommittedOffsets.TOPIC)) {
+            throw new InvalidTopicException("topic " + name + " holds the committed offsets of consumer groups "
+                    + "and cannot be deleted");
+        }
         synchronized (adminLock) {
             ensureOpen();
             RunnelTopic topic = topics.get(name);
@@ -391,6 +409,48 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             }
             AtomicFiles.fsyncDirectory(dir);
         }
+        groups.topicDeleted(name); // outside the admin lock: groups take their own locks
+    }
+
+    // ------------------------------------------------------------------ groups
+
+    /**
+     * The partition of the internal offsets topic, created on first use. Called without any
+     * group lock held (creation takes the admin lock).
+     */
+    private PartitionLog offsetsTopic() {
+        RunnelTopic t = topicView.get(CommittedOffsets.TOPIC);
+        if (t == null) {
+            try {
+                t = createTopicInternal(CommittedOffsets.TOPIC, CommittedOffsets.TOPIC_CONFIG);
+            } catch (TopicExistsException e) {
+                t = topicView.get(CommittedOffsets.TOPIC);
+            }
+        }
+        return t.runnelPartition(0).log();
+    }
+
+    private int partitionCountOrZero(String topic) {
+        RunnelTopic t = topicView.get(topic);
+        return t == null ? 0 : t.partitionCount();
+    }
+
+    private long endOffsetOrMinusOne(TopicPartition tp) {
+        RunnelTopic t = topicView.get(tp.topic());
+        return t == null || tp.partition() >= t.partitionCount() ? -1 : t.runnelPartition(tp.partition()).log().endOffset();
+    }
+
+    @Override
+    public List<GroupDescription> describeGroups() {
+        ensureOpen();
+        return groups.describeGroups();
+    }
+
+    @Override
+    public Optional<GroupDescription> describeGroup(String groupId) {
+        Objects.requireNonNull(groupId, "groupId");
+        ensureOpen();
+        return groups.describeGroup(groupId);
     }
 
     // ------------------------------------------------------------------ LogAccess
@@ -446,7 +506,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     @Override
     public <K, V> Consumer<K, V> consumer(ConsumerConfig config, Serde<K> keys, Serde<V> values) {
         ensureOpen();
-        RunnelConsumer<K, V> c = new RunnelConsumer<>(this, config, keys, values, clients::remove);
+        RunnelConsumer<K, V> c = new RunnelConsumer<>(this, groups, config, keys, values, clients::remove);
         clients.add(c);
         return c;
     }

@@ -8,7 +8,7 @@ import io.runnel.log.InvalidTopicException;
  *
  * <p>Thread-safe: stateless.
  */
-final class TopicNames {
+public final class TopicNames {
     /** Longest legal name, as Kafka's. */
     static final int MAX_LENGTH = 249;
     /** Prefix of internal topics. */
@@ -23,7 +23,7 @@ final class TopicNames {
      * @param name the name
      * @throws InvalidTopicException when it breaks a rule, saying which
      */
-    static void validate(String name) {
+    public static void validate(String name) {
         validate(name, false);
     }
 

@@ -1,7 +1,6 @@
 package io.runnel.log.core.client;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
@@ -18,93 +17,160 @@ import io.runnel.log.Consumer;
 import io.runnel.log.ConsumerConfig;
 import io.runnel.log.ConsumerRecord;
 import io.runnel.log.ConsumerRecords;
-import io.runnel.log.Headers;
+import io.runnel.log.InvalidConfigException;
 import io.runnel.log.LogClosedException;
-import io.runnel.log.NoOffsetForPartitionException;
-import io.runnel.log.OffsetOutOfRangeException;
-import io.runnel.log.OffsetReset;
 import io.runnel.log.RebalanceListener;
 import io.runnel.log.Serde;
-import io.runnel.log.SerializationException;
 import io.runnel.log.TopicPartition;
 import io.runnel.log.WakeupException;
 import io.runnel.log.core.LogAccess;
-import io.runnel.log.core.record.RecordBatchView;
-import io.runnel.log.core.record.RecordCursor;
-import io.runnel.log.core.storage.AppendWaiter;
-import io.runnel.log.core.storage.PartitionLog;
+import io.runnel.log.core.TopicNames;
+import io.runnel.log.core.group.GroupCoordinator;
 
 /**
- * A consumer of manually assigned partitions: positions, seeks, resets and time lookups over the
- * partition logs, CRC-checked zero-copy reads decoded into {@link ConsumerRecord}s. Consumer
- * groups, subscriptions and committed offsets arrive with the client issue and throw
- * {@link UnsupportedOperationException} until then. A poll without data parks until an append
- * to an assigned partition wakes it (no polling loop).
+ * A consumer: of partitions it {@linkplain #assign assigned} itself, or of those its group gave
+ * it for the topics it {@linkplain #subscribe subscribed} to. Reads go through a {@link Fetcher};
+ * group membership, rebalances and commits through a {@link GroupSession} (consumers with a
+ * group id); waiting through a {@link PollWaiter} chosen by {@link ConsumerConfig#waitStrategy()}.
+ * A poll without data waits until an append to an assigned partition, a group change,
+ * {@link #wakeup()} or {@link #close()} wakes it (no polling loop with the default strategy).
  *
- * <p>Not thread-safe: one thread polls; {@link #wakeup()} may be called from any thread.
+ * <p>Not thread-safe: one thread at a time; each call claims the consumer with a CAS and a second
+ * thread gets {@link ConcurrentModificationException}. {@link #wakeup()} may be called from any
+ * thread, and so may {@link #close()}: while another thread is inside a call, close marks the
+ * consumer closed, wakes it, and that thread leaves the group as its call ends.
  */
 public final class RunnelConsumer<K, V> implements Consumer<K, V> {
-    private static final int MAX_BYTES_PER_READ = 1 << 20;
+
+    private enum Mode { NONE, ASSIGNED, SUBSCRIBED }
 
     private final LogAccess log;
     private final ConsumerConfig config;
-    private final Serde<K> keys;
-    private final Serde<V> values;
-    private final Map<TopicPartition, Long> positions = new LinkedHashMap<>();
+    private final PollWaiter waiter;
+    private final Fetcher<K, V> fetcher;
+    private final GroupSession session;
     private final AtomicReference<Thread> owner = new AtomicReference<>();
+    /** Nested calls of the owner thread (a listener calling the consumer); owner thread only. */
+    private int depth;
     private final AtomicBoolean wakeup = new AtomicBoolean();
-    private final RecordBatchView view = new RecordBatchView();
-    private final RecordCursor cursor = new RecordCursor();
+    private final AtomicBoolean finished = new AtomicBoolean();
     private final java.util.function.Consumer<Object> onClose;
     private volatile boolean closed;
-    private int nextPartition;
-    /** Parks the polling thread until an append; registered with every assigned partition. */
-    private volatile AppendWaiter waiter;
-    private Thread waiterOwner;
-    /** Set when a record failed to deserialize after others were already fetched in the same poll. */
-    private boolean stopFetch;
+    private Mode mode = Mode.NONE;
 
     /**
      * Creates a consumer.
      *
-     * @param log    the commit log
-     * @param config the settings
-     * @param keys   the key serde
-     * @param values the value serde
+     * @param log     the commit log
+     * @param groups  the log's group coordinator
+     * @param config  the settings
+     * @param keys    the key serde
+     * @param values  the value serde
      * @param onClose told when this consumer closes
      */
-    public RunnelConsumer(LogAccess log, ConsumerConfig config, Serde<K> keys, Serde<V> values,
-                          java.util.function.Consumer<Object> onClose) {
+    public RunnelConsumer(LogAccess log, GroupCoordinator groups, ConsumerConfig config, Serde<K> keys,
+                          Serde<V> values, java.util.function.Consumer<Object> onClose) {
         this.onClose = Objects.requireNonNull(onClose, "onClose");
         this.log = Objects.requireNonNull(log, "log");
         this.config = Objects.requireNonNull(config, "config");
-        this.keys = Objects.requireNonNull(keys, "key serde");
-        this.values = Objects.requireNonNull(values, "value serde");
+        Objects.requireNonNull(keys, "key serde");
+        Objects.requireNonNull(values, "value serde");
+        this.waiter = PollWaiter.of(config.waitStrategy());
+        GroupCoordinator g = Objects.requireNonNull(groups, "groups");
+        String groupId = config.groupId();
+        this.fetcher = new Fetcher<>(log, config, keys, values, waiter,
+                tp -> groupId == null ? OptionalLong.empty() : g.committed(groupId, tp));
+        this.session = config.hasGroupId() ? new GroupSession(g, config, fetcher, waiter::wake) : null;
     }
+
+    // ------------------------------------------------------------------ ownership
 
     private void acquire() {
         if (closed) {
             throw new LogClosedException("consumer is closed");
         }
         Thread me = Thread.currentThread();
-        if (!owner.compareAndSet(null, me) && owner.get() != me) {
-            throw new ConcurrentModificationException("consumer is in use by thread " + owner.get().getName()
+        if (owner.get() == me) {
+            depth++;
+            return;
+        }
+        if (!owner.compareAndSet(null, me)) {
+            Thread other = owner.get();
+            throw new ConcurrentModificationException("consumer is in use by thread "
+                    + (other == null ? "(just released)" : other.getName())
                     + "; a consumer is used by one thread at a time");
         }
+        depth = 1;
     }
 
     private void releaseOwner() {
+        if (--depth > 0) {
+            return;
+        }
         owner.set(null);
+        if (closed) {
+            finishForeignClose();
+        }
     }
+
+    private GroupSession requireGroup(String what) {
+        if (session == null) {
+            throw new InvalidConfigException(what + " needs a consumer group: set groupId (group.id) in the ConsumerConfig");
+        }
+        return session;
+    }
+
+    // ------------------------------------------------------------------ assignment
 
     @Override
     public void subscribe(Collection<String> topics) {
-        throw new UnsupportedOperationException("subscribe() needs consumer groups, which arrive with the client issue; use assign()");
+        subscribe(topics, null, false);
     }
 
     @Override
     public void subscribe(Collection<String> topics, RebalanceListener listener) {
-        subscribe(topics);
+        subscribe(topics, listener, true);
+    }
+
+    private void subscribe(Collection<String> topics, RebalanceListener listener, boolean listenerGiven) {
+        Objects.requireNonNull(topics, "topics");
+        if (listenerGiven) {
+            Objects.requireNonNull(listener, "listener");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String t : topics) {
+            names.add(Objects.requireNonNull(t, "topic name"));
+        }
+        for (String t : names) {
+            TopicNames.validate(t);
+        }
+        GroupSession s = requireGroup("subscribe()");
+        acquire();
+        try {
+            if (mode == Mode.ASSIGNED) {
+                throw new IllegalStateException("subscribe() after assign(): a consumer either assigns partitions itself "
+                        + "or subscribes to topics; use assign(List.of()) first");
+            }
+            if (s.inCallback()) {
+                throw new IllegalStateException("subscribe() cannot be called from a RebalanceListener");
+            }
+            s.subscribe(names, listener != null ? listener : noListener());
+            mode = names.isEmpty() ? Mode.NONE : Mode.SUBSCRIBED;
+        } finally {
+            releaseOwner();
+        }
+    }
+
+    private static RebalanceListener noListener() {
+        return new RebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+        };
     }
 
     @Override
@@ -112,17 +178,21 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
         Objects.requireNonNull(partitions, "partitions");
         acquire();
         try {
+            if (mode == Mode.SUBSCRIBED) {
+                throw new IllegalStateException("assign() while subscribed: a consumer either subscribes to topics or "
+                        + "assigns partitions itself; use subscribe(List.of()) first");
+            }
             Set<TopicPartition> wanted = new LinkedHashSet<>();
             for (TopicPartition tp : partitions) {
                 Objects.requireNonNull(tp, "partition");
                 log.partitionLog(tp);
                 wanted.add(tp);
             }
-            unregisterWaiter();
-            positions.keySet().retainAll(wanted);
-            for (TopicPartition tp : wanted) {
-                positions.putIfAbsent(tp, null);
-            }
+            Set<TopicPartition> gone = new LinkedHashSet<>(fetcher.assignment());
+            gone.removeAll(wanted);
+            fetcher.remove(gone);
+            fetcher.add(wanted);
+            mode = wanted.isEmpty() ? Mode.NONE : Mode.ASSIGNED;
         } finally {
             releaseOwner();
         }
@@ -130,52 +200,54 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public Set<TopicPartition> assignment() {
-        return Set.copyOf(positions.keySet());
+        return fetcher.assignment();
     }
 
-    private void requireAssigned(TopicPartition tp) {
-        Objects.requireNonNull(tp, "partition");
-        if (!positions.containsKey(tp)) {
-            throw new IllegalStateException("partition " + tp + " is not assigned to this consumer");
-        }
-    }
-
-    private long resolvePosition(TopicPartition tp) {
-        Long p = positions.get(tp);
-        if (p != null) {
-            return p;
-        }
-        PartitionLog plog = log.partitionLog(tp);
-        long reset = switch (config.autoOffsetReset()) {
-            case EARLIEST -> plog.startOffset();
-            case LATEST -> plog.endOffset();
-            case NONE -> throw new NoOffsetForPartitionException(tp);
-        };
-        positions.put(tp, reset);
-        return reset;
-    }
+    // ------------------------------------------------------------------ poll
 
     @Override
     public ConsumerRecords<K, V> poll(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
         acquire();
         try {
-            if (positions.isEmpty()) {
-                throw new IllegalStateException("poll needs assigned partitions: call assign() first");
+            if (session != null && session.inCallback()) {
+                throw new IllegalStateException("poll() cannot be called from a RebalanceListener");
             }
-            long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
-            AppendWaiter w = waiterForThisThread();
-            for (;;) {
-                if (wakeup.getAndSet(false)) {
-                    throw new WakeupException("consumer poll woken up");
+            if (mode == Mode.NONE) {
+                throw new IllegalStateException("poll needs partitions: call subscribe() or assign() first");
+            }
+            long deadline = System.nanoTime() + Math.min(saturatedNanos(timeout), Long.MAX_VALUE / 4);
+            try {
+                for (;;) {
+                    if (wakeup.getAndSet(false)) {
+                        throw new WakeupException("consumer poll woken up");
+                    }
+                    if (closed) {
+                        throw new LogClosedException("consumer is closed");
+                    }
+                    log.ensureOpenForClients();
+                    if (mode == Mode.SUBSCRIBED) {
+                        session.step();
+                    }
+                    if (session != null) {
+                        session.maybeAutoCommit();
+                    }
+                    Map<TopicPartition, List<ConsumerRecord<K, V>>> out = fetcher.fetch();
+                    if (!out.isEmpty()) {
+                        return new ConsumerRecords<>(out);
+                    }
+                    if (System.nanoTime() - deadline >= 0) {
+                        return ConsumerRecords.empty();
+                    }
+                    long until = mode == Mode.SUBSCRIBED ? session.waitDeadline(deadline) : deadline;
+                    waiter.await(until, this::ready);
                 }
-                Map<TopicPartition, List<ConsumerRecord<K, V>>> out = fetch();
-                if (!out.isEmpty()) {
-                    return new ConsumerRecords<>(out);
-                }
-                // No polling: appends to any assigned partition (and wakeup()) unpark this thread.
-                if (!w.await(deadline, this::readyToFetch)) {
-                    return ConsumerRecords.empty();
+            } finally {
+                if (mode == Mode.SUBSCRIBED) {
+                    session.pollEnded();
                 }
             }
         } finally {
@@ -183,141 +255,30 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
         }
     }
 
-    /** Whether a fetch could return something now: new data, a reset to do, or a wakeup. */
-    private boolean readyToFetch() {
-        if (wakeup.get() || closed) {
-            return true;
-        }
-        for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
-            Long p = e.getValue();
-            PartitionLog plog = log.partitionLog(e.getKey());
-            if (p == null || p != plog.endOffset() || plog.isClosed()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private AppendWaiter waiterForThisThread() {
-        Thread me = Thread.currentThread();
-        if (waiter == null || waiterOwner != me) {
-            unregisterWaiter();
-            waiter = new AppendWaiter(me);
-            waiterOwner = me;
-            for (TopicPartition tp : positions.keySet()) {
-                log.partitionLog(tp).addWaiter(waiter);
-            }
-        }
-        return waiter;
-    }
-
-    private void unregisterWaiter() {
-        AppendWaiter w = waiter;
-        if (w == null) {
-            return;
-        }
-        for (TopicPartition tp : positions.keySet()) {
-            try {
-                log.partitionLog(tp).removeWaiter(w);
-            } catch (RuntimeException e) {
-                // the topic is gone or the log closed: nothing left to unregister from
-            }
-        }
-        waiter = null;
-        waiterOwner = null;
-    }
-
-    private Map<TopicPartition, List<ConsumerRecord<K, V>>> fetch() {
-        Map<TopicPartition, List<ConsumerRecord<K, V>>> out = new LinkedHashMap<>();
-        List<TopicPartition> order = new ArrayList<>(positions.keySet());
-        if (order.isEmpty()) {
-            return out;
-        }
-        int budget = config.maxPollRecords();
-        stopFetch = false;
-        for (int i = 0; i < order.size() && budget > 0 && !stopFetch; i++) {
-            TopicPartition tp = order.get((nextPartition + i) % order.size());
-            List<ConsumerRecord<K, V>> records = new ArrayList<>();
-            fetchPartition(tp, records, budget, out.isEmpty());
-            if (!records.isEmpty()) {
-                out.put(tp, records);
-                budget -= records.size();
-            }
-        }
-        nextPartition = (nextPartition + 1) % order.size();
-        return out;
-    }
-
-    /**
-     * Fetches records of one partition into {@code into}. A record that fails to deserialize
-     * stops the fetch with the position on it: it is thrown at once when nothing was fetched
-     * before it in this poll, else by the next poll, after the good records are returned.
-     */
-    private void fetchPartition(TopicPartition tp, List<ConsumerRecord<K, V>> into, int budget, boolean firstInPoll) {
-        PartitionLog plog = log.partitionLog(tp);
-        long position = resolvePosition(tp);
-        if (position < plog.startOffset() || position > plog.endOffset()) {
-            if (config.autoOffsetReset() == OffsetReset.NONE) {
-                throw new OffsetOutOfRangeException(tp, position, plog.startOffset(), plog.endOffset());
-            }
-            positions.put(tp, null);
-            position = resolvePosition(tp);
-        }
-        long[] next = {position};
-        plog.read(position, MAX_BYTES_PER_READ, true, view, batch -> {
-            cursor.reset(batch);
-            while (cursor.next()) {
-                long offset = cursor.offset();
-                if (offset < next[0]) {
-                    continue;
-                }
-                ConsumerRecord<K, V> record;
-                try {
-                    record = toRecord(tp, batch);
-                } catch (SerializationException e) {
-                    positions.put(tp, offset);
-                    if (firstInPoll && into.isEmpty()) {
-                        throw e;
-                    }
-                    stopFetch = true;
-                    next[0] = offset;
-                    return false;
-                }
-                into.add(record);
-                next[0] = offset + 1;
-                if (into.size() >= budget) {
-                    return false;
-                }
-            }
-            next[0] = Math.max(next[0], batch.lastOffset() + 1);
-            return true;
-        });
-        positions.put(tp, next[0]);
-    }
-
-    private ConsumerRecord<K, V> toRecord(TopicPartition tp, RecordBatchView batch) {
-        long offset = cursor.offset();
-        K key;
-        V value;
+    private static long saturatedNanos(Duration d) {
         try {
-            key = keys.deserialize(cursor.key());
-            value = values.deserialize(cursor.value());
-        } catch (RuntimeException e) {
-            throw new SerializationException(tp, offset, "cannot deserialize the record: " + e, e);
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
-        Headers headers = cursor.headerCount() == 0 ? Headers.empty() : cursor.headers();
-        return new ConsumerRecord<>(tp.topic(), tp.partition(), offset, cursor.timestamp(), key, value, headers);
     }
+
+    /** Whether the poll has something to do: wakeup, close, group work, or data. */
+    private boolean ready() {
+        return wakeup.get() || closed || (session != null && session.signalled()) || fetcher.ready();
+    }
+
+    // ------------------------------------------------------------------ positions
 
     @Override
     public void seek(TopicPartition partition, long offset) {
+        Objects.requireNonNull(partition, "partition");
         if (offset < 0) {
             throw new IllegalArgumentException("offset must be >= 0, was " + offset);
         }
         acquire();
         try {
-            requireAssigned(partition);
-            positions.put(partition, offset);
+            fetcher.seek(partition, offset);
         } finally {
             releaseOwner();
         }
@@ -325,12 +286,10 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public void seekToBeginning(Collection<TopicPartition> partitions) {
+        List<TopicPartition> list = nonNullList(partitions);
         acquire();
         try {
-            for (TopicPartition tp : partitions) {
-                requireAssigned(tp);
-                positions.put(tp, log.partitionLog(tp).startOffset());
-            }
+            fetcher.seekToBeginning(list);
         } finally {
             releaseOwner();
         }
@@ -338,49 +297,40 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public void seekToEnd(Collection<TopicPartition> partitions) {
+        List<TopicPartition> list = nonNullList(partitions);
         acquire();
         try {
-            for (TopicPartition tp : partitions) {
-                requireAssigned(tp);
-                positions.put(tp, log.partitionLog(tp).endOffset());
-            }
+            fetcher.seekToEnd(list);
         } finally {
             releaseOwner();
         }
+    }
+
+    private static List<TopicPartition> nonNullList(Collection<TopicPartition> partitions) {
+        Objects.requireNonNull(partitions, "partitions");
+        for (TopicPartition tp : partitions) {
+            Objects.requireNonNull(tp, "partition");
+        }
+        return List.copyOf(partitions);
     }
 
     @Override
     public long position(TopicPartition partition) {
+        Objects.requireNonNull(partition, "partition");
         acquire();
         try {
-            requireAssigned(partition);
-            return resolvePosition(partition);
+            return fetcher.position(partition);
         } finally {
             releaseOwner();
         }
     }
 
     @Override
-    public void commitSync() {
-        throw new UnsupportedOperationException("committed offsets need consumer groups, which arrive with the client issue");
-    }
-
-    @Override
-    public void commitSync(Map<TopicPartition, Long> nextOffsets) {
-        commitSync();
-    }
-
-    @Override
-    public OptionalLong committed(TopicPartition partition) {
-        throw new UnsupportedOperationException("committed offsets need consumer groups, which arrive with the client issue");
-    }
-
-    @Override
     public long lag(TopicPartition partition) {
+        Objects.requireNonNull(partition, "partition");
         acquire();
         try {
-            requireAssigned(partition);
-            return Math.max(0, log.partitionLog(partition).endOffset() - resolvePosition(partition));
+            return fetcher.lag(partition);
         } finally {
             releaseOwner();
         }
@@ -388,39 +338,117 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public Map<TopicPartition, OptionalLong> offsetsForTimes(Map<TopicPartition, Long> timestamps) {
+        Objects.requireNonNull(timestamps, "timestamps");
         Map<TopicPartition, OptionalLong> out = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, Long> e : timestamps.entrySet()) {
-            if (e.getValue() == null || e.getValue() < 0) {
-                throw new IllegalArgumentException("timestamp for " + e.getKey() + " must be >= 0, was " + e.getValue());
+            TopicPartition tp = Objects.requireNonNull(e.getKey(), "partition");
+            Long ts = Objects.requireNonNull(e.getValue(), () -> "timestamp of " + tp);
+            if (ts < 0) {
+                throw new IllegalArgumentException("timestamp for " + tp + " must be >= 0, was " + ts);
             }
-            out.put(e.getKey(), log.partitionLog(e.getKey()).offsetForTimestamp(e.getValue()));
+            out.put(tp, log.partitionLog(tp).offsetForTimestamp(ts));
         }
         return out;
     }
 
+    // ------------------------------------------------------------------ commits
+
     @Override
-    public void wakeup() {
-        wakeup.set(true);
-        AppendWaiter w = waiter;
-        if (w != null) {
-            w.wake();
+    public void commitSync() {
+        GroupSession s = requireGroup("commitSync()");
+        acquire();
+        try {
+            s.commitPositions();
+        } finally {
+            releaseOwner();
         }
     }
 
     @Override
+    public void commitSync(Map<TopicPartition, Long> nextOffsets) {
+        Objects.requireNonNull(nextOffsets, "nextOffsets");
+        GroupSession s = requireGroup("commitSync(offsets)");
+        acquire();
+        try {
+            s.commit(nextOffsets);
+        } finally {
+            releaseOwner();
+        }
+    }
+
+    @Override
+    public OptionalLong committed(TopicPartition partition) {
+        Objects.requireNonNull(partition, "partition");
+        GroupSession s = requireGroup("committed()");
+        acquire();
+        try {
+            return s.committed(partition);
+        } finally {
+            releaseOwner();
+        }
+    }
+
+    // ------------------------------------------------------------------ wakeup and close
+
+    @Override
+    public void wakeup() {
+        if (closed) {
+            return;
+        }
+        wakeup.set(true);
+        waiter.wake();
+    }
+
+    @Override
     public void close() {
-        closed = true;
-        AppendWaiter w = waiter;
-        if (w != null) {
-            w.wake();
+        if (closed) {
+            return;
         }
-        if (owner.compareAndSet(null, Thread.currentThread())) {
-            try {
-                unregisterWaiter();
-            } finally {
-                owner.set(null);
+        Thread me = Thread.currentThread();
+        if (owner.get() != me && !owner.compareAndSet(null, me)) {
+            // Another thread is inside a call: it leaves the group as that call ends.
+            closed = true;
+            waiter.wake();
+            onClose.accept(this);
+            finishForeignClose();
+            return;
+        }
+        depth++;
+        RuntimeException error = null;
+        try {
+            if (session != null) {
+                error = session.close();
             }
+        } finally {
+            closed = true;
+            finished.set(true);
+            fetcher.clear();
+            onClose.accept(this);
+            releaseOwner();
         }
-        onClose.accept(this);
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    /**
+     * Completes a close made while another thread was inside a call: whichever of the closing
+     * thread and the owner thread gets the consumer first leaves the group, without commit or
+     * listener (the owner's thread is not the caller's, so callbacks would run on the wrong one).
+     */
+    private void finishForeignClose() {
+        if (finished.get() || !owner.compareAndSet(null, Thread.currentThread())) {
+            return;
+        }
+        try {
+            if (finished.compareAndSet(false, true)) {
+                if (session != null) {
+                    session.abandon();
+                }
+                fetcher.clear();
+            }
+        } finally {
+            owner.set(null);
+        }
     }
 }

@@ -29,6 +29,15 @@ public final class AppendWaiter {
     }
 
     /**
+     * The thread that waits on this waiter.
+     *
+     * @return the owner thread
+     */
+    public Thread owner() {
+        return owner;
+    }
+
+    /**
      * Wakes the owner if it waits (or makes its next wait return at once).
      */
     public void wake() {
