@@ -1,6 +1,5 @@
 package io.runnel.log.core.client;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +28,11 @@ import io.runnel.log.core.storage.PartitionLog;
  * draining to the producer thread, so that no {@code send} is held up long by other threads'
  * records.
  *
+ * <p>A sender that finds more than {@value #MAX_DUE_BATCHES} batches due while another thread
+ * drains waits until half of them were taken: the back-pressure of Kafka's {@code buffer.memory},
+ * so that many fast senders cannot pile up batches faster than one thread appends them. A thread
+ * running a callback inside a drain never waits.
+ *
  * <p>One thread drains at a time, and batches are taken in the order they were opened, so
  * records are appended in the order they entered the batcher: the order of each thread's sends.
  * Each batch carries the producer id, epoch 0 and the partition's next sequence number.
@@ -51,6 +55,13 @@ final class PartitionBatcher {
     static final int THREAD_ROUNDS = 64;
     /** Idle batch buffers kept for reuse. */
     static final int POOL_SIZE = 2;
+    /**
+     * Back-pressure (Kafka's {@code buffer.memory}, per partition): a sender that finds more due
+     * batches than this, while another thread drains, waits until half of them are taken.
+     */
+    static final int MAX_DUE_BATCHES = 32;
+    /** How many drains the current thread is inside of: such a thread never waits for a drain. */
+    private static final ThreadLocal<int[]> DRAINS_ON_THREAD = ThreadLocal.withInitial(() -> new int[1]);
 
     private final TopicPartition tp;
     private final PartitionLog log;
@@ -67,12 +78,13 @@ final class PartitionBatcher {
     private volatile Thread drainer;
     private long lastNumber;
     private long completedNumber;
-    private int flushWaiters;
+    /** Threads waiting on {@link #progress}: flushes, and senders held back by a backlog. */
+    private int waiters;
     private int state = QUEUED;
 
-    /** The drainer's: the batches of its current round, and the partition's next sequence. */
+    /** The drainer's: the batches of its current round, and what appends them. */
     private final ArrayList<ProducerBatch> taken = new ArrayList<>();
-    private int nextSequence;
+    private final BatchAppender appender;
 
     PartitionBatcher(TopicPartition tp, PartitionLog log, ProducerSettings settings) {
         this.tp = tp;
@@ -80,6 +92,7 @@ final class PartitionBatcher {
         this.settings = settings;
         // A batch never exceeds max.message.bytes: the log would refuse it whole.
         this.batchCapacity = Math.min(settings.batchSize(), log.config().maxMessageBytes());
+        this.appender = new BatchAppender(tp, log, settings);
     }
 
     PartitionLog log() {
@@ -122,9 +135,9 @@ final class PartitionBatcher {
                     makeDue(b);
                 }
             } catch (RuntimeException e) {
-                // Encoding stopped half-way (a header changed while it was encoded?): the batch
-                // cannot be finished, so it fails as a whole, at once.
-                // The record was being encoded into the open batch (openBatch makes a new one open first).
+                // Encoding stopped half-way (a header changed while it was encoded?) in the open
+                // batch (openBatch makes the new one open first): it cannot be finished, so it
+                // fails as a whole, at once.
                 failure = e;
                 if (open != null) {
                     open.failure = e;
@@ -132,6 +145,9 @@ final class PartitionBatcher {
                 }
             }
             drain = becomeDrainer();
+            if (!drain && due.size() > MAX_DUE_BATCHES) {
+                awaitBacklog();
+            }
         } finally {
             lock.unlock();
         }
@@ -142,6 +158,25 @@ final class PartitionBatcher {
             throw failure;
         }
         return outcome;
+    }
+
+    /**
+     * Under the lock: waits until the drainer took the due batches down to half the limit. Not
+     * on a thread inside a drain (a callback): it might wait for itself, or for a drainer that
+     * waits for it.
+     */
+    private void awaitBacklog() {
+        if (DRAINS_ON_THREAD.get()[0] > 0) {
+            return;
+        }
+        waiters++;
+        try {
+            while (draining && due.size() > MAX_DUE_BATCHES / 2) {
+                progress.awaitUninterruptibly();
+            }
+        } finally {
+            waiters--;
+        }
     }
 
     /** Opens a batch for a record that did not fit the open one (or there was none). Under the lock. */
@@ -210,9 +245,13 @@ final class PartitionBatcher {
         due.addLast(b);
     }
 
+    /** Under the lock: whether the open batch goes out without waiting for more records. */
+    private boolean openIsDue() {
+        return open != null && (open.sendNow || settings.lingerMs() == 0 || state != QUEUED);
+    }
+
     private boolean hasWork() {
-        return !due.isEmpty()
-                || open != null && (open.sendNow || settings.lingerMs() == 0 || state != QUEUED);
+        return !due.isEmpty() || openIsDue();
     }
 
     /** Under the lock: whether the caller is to drain now. */
@@ -230,6 +269,16 @@ final class PartitionBatcher {
      * Only the thread that set {@link #draining} calls this.
      */
     private void drain(long mustComplete, int extraRounds) {
+        int[] drains = DRAINS_ON_THREAD.get();
+        drains[0]++;
+        try {
+            drainRounds(mustComplete, extraRounds);
+        } finally {
+            drains[0]--;
+        }
+    }
+
+    private void drainRounds(long mustComplete, int extraRounds) {
         Thread me = Thread.currentThread();
         int extra = 0;
         while (true) {
@@ -246,16 +295,20 @@ final class PartitionBatcher {
                     return;
                 }
                 drainer = me;
-                if (open != null && (open.sendNow || settings.lingerMs() == 0 || state != QUEUED)) {
+                if (openIsDue()) {
                     makeDue(open);
                 }
                 taken.addAll(due);
                 due.clear();
+                if (waiters > 0) {
+                    // Senders held back by the backlog may go on.
+                    progress.signalAll();
+                }
             } finally {
                 lock.unlock();
             }
             for (int i = 0; i < taken.size(); i++) {
-                append(taken.get(i));
+                appender.append(taken.get(i));
             }
         }
     }
@@ -277,42 +330,9 @@ final class PartitionBatcher {
             }
         }
         taken.clear();
-        if (flushWaiters > 0) {
+        if (waiters > 0) {
             progress.signalAll();
         }
-    }
-
-    /** Appends one batch and completes its futures; never throws. */
-    private void append(ProducerBatch b) {
-        Throwable failure = b.failure;
-        long baseOffset = -1;
-        if (failure == null) {
-            try {
-                ByteBuffer bytes;
-                try {
-                    bytes = b.finish(settings.producerId(), ProducerSettings.PRODUCER_EPOCH, nextSequence);
-                } catch (UnsupportedOperationException e) {
-                    throw new UnsupportedOperationException("cannot send a batch to " + tp + ": compression.type "
-                            + settings.compression().configName() + " is not available yet (" + e.getMessage()
-                            + "); use CompressionType.NONE", e);
-                }
-                // Consumed even if the append fails: a sequence is never given to two different batches.
-                nextSequence = nextSequence(nextSequence, b.recordCount());
-                baseOffset = log.append(bytes);
-            } catch (RuntimeException | Error e) {
-                failure = e;
-            }
-        }
-        if (failure == null) {
-            b.complete(tp, baseOffset);
-        } else {
-            b.fail(failure);
-        }
-    }
-
-    /** The sequence after {@code count} records from {@code sequence}, wrapping to 0 past the maximum as Kafka's. */
-    static int nextSequence(int sequence, int count) {
-        return (int) (((long) sequence + count) % (Integer.MAX_VALUE + 1L));
     }
 
     /**
@@ -347,11 +367,11 @@ final class PartitionBatcher {
     void awaitCompleted(long target) {
         lock.lock();
         try {
-            flushWaiters++;
+            waiters++;
             while (completedNumber < target) {
                 progress.awaitUninterruptibly();
             }
-            flushWaiters--;
+            waiters--;
         } finally {
             lock.unlock();
         }

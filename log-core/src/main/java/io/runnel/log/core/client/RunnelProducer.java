@@ -29,6 +29,11 @@ import io.runnel.log.core.record.RecordBatchWriter;
  * producer's random id ({@link ProducerIds}), epoch 0 and per-partition sequence numbers, so that
  * the partition log recognises a batch appended twice.
  *
+ * <p>{@code send} does not wait for the append, with one exception: while another thread appends
+ * a partition's batches, a sender that finds more than
+ * {@value PartitionBatcher#MAX_DUE_BATCHES} of them waiting waits until half were taken
+ * (back-pressure, as Kafka's {@code buffer.memory}).
+ *
  * <p>Futures complete on the thread that appends the batch: a sending thread, a thread calling
  * {@link #flush()} or {@link #close()}, or the producer's thread ({@link ProducerThread}).
  * Callbacks chained without {@code Async} run there and hold up the records behind them; they
@@ -112,7 +117,9 @@ public final class RunnelProducer<K, V> implements Producer<K, V> {
                 status = route.batcher(keyed).add(timestamp, key, value, headers, bound, false, future);
             } else {
                 int p = route.stickyPartition();
-                status = route.batcher(p).add(timestamp, key, value, headers, bound, true, future);
+                // With one partition there is nowhere else to go: no need to ask about a new batch.
+                boolean askFirst = route.partitionCount() > 1;
+                status = route.batcher(p).add(timestamp, key, value, headers, bound, askFirst, future);
                 if (status == PartitionBatcher.NEW_BATCH) {
                     p = route.nextStickyPartition(p);
                     status = route.batcher(p).add(timestamp, key, value, headers, bound, false, future);

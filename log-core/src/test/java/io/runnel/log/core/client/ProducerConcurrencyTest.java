@@ -140,11 +140,14 @@ class ProducerConcurrencyTest {
             ProducerConfig config = ProducerConfig.builder().lingerMs(0).build();
             try (Producer<String, byte[]> p = log.producer(config, Serdes.string(), Serdes.bytes())) {
                 onThreads(thread -> {
-                    List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
-                    for (int i = 0; i < perThread; i++) {
-                        futures.add(p.send(ProducerRecord.of("t", new byte[20])));
+                    // Windows of 100 sends, each waiting for its last: the threads keep meeting.
+                    for (int i = 0; i < perThread; i += 100) {
+                        CompletableFuture<RecordMetadata> last = null;
+                        for (int j = 0; j < 100; j++) {
+                            last = p.send(ProducerRecord.of("t", new byte[20]));
+                        }
+                        last.join();
                     }
-                    futures.forEach(CompletableFuture::join);
                     return null;
                 });
             }
@@ -153,9 +156,42 @@ class ProducerConcurrencyTest {
             int largest = batches.stream().mapToInt(StoredBatch::recordCount).max().orElse(0);
             System.out.printf("linger 0, %d threads: %d records in %d batches (%.1f per batch, largest %d)%n",
                     THREADS, records, batches.size(), records / (double) batches.size(), largest);
+            java.util.TreeMap<Integer, Integer> histo = new java.util.TreeMap<>();
+            batches.forEach(b -> histo.merge(b.recordCount(), 1, Integer::sum));
+            System.out.println("records per batch -> batches: " + histo);
             assertEquals(THREADS * perThread, records);
             assertTrue(batches.size() * 4 <= records, "at least 4 records per batch on average: " + batches.size()
                     + " batches for " + records + " records");
+        }
+    }
+
+    @Test
+    void batchSizeZeroPutsEveryRecordInABatchOfItsOwnEvenWhenManyThreadsSend() throws Exception {
+        int perThread = 2000;
+        try (CommitLog log = CommitLog.open(dir)) {
+            log.createTopic("t", 1);
+            ProducerConfig config = ProducerConfig.builder().lingerMs(0).batchSize(0).build();
+            try (Producer<String, String> p = log.producer(config, Serdes.string(), Serdes.string())) {
+                // The batches pile up faster than one thread appends them: senders are held back.
+                List<List<RecordMetadata>> all = onThreads(thread -> {
+                    List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        futures.add(p.send(ProducerRecord.of("t", thread + "-" + i)));
+                    }
+                    return futures.stream().map(CompletableFuture::join).toList();
+                });
+                for (List<RecordMetadata> mine : all) {
+                    for (int i = 1; i < mine.size(); i++) {
+                        assertTrue(mine.get(i - 1).offset() < mine.get(i).offset(), "a thread's order is kept");
+                    }
+                }
+            }
+            List<StoredBatch> batches = LogContents.batches(log, new TopicPartition("t", 0));
+            assertEquals(THREADS * perThread, batches.size());
+            for (int i = 0; i < batches.size(); i++) {
+                assertEquals(1, batches.get(i).recordCount());
+                assertEquals(i, batches.get(i).baseOffset());
+            }
         }
     }
 
