@@ -53,8 +53,6 @@ final class PartitionBatcher {
     static final int INLINE_EXTRA_ROUNDS = 16;
     /** Rounds the producer thread drains before it lets its other tasks run. */
     static final int THREAD_ROUNDS = 64;
-    /** Idle batch buffers kept for reuse. */
-    static final int POOL_SIZE = 2;
     /**
      * Back-pressure (Kafka's {@code buffer.memory}, per partition): a sender that finds more due
      * batches than this, while another thread drains, waits until half of them are taken.
@@ -72,7 +70,6 @@ final class PartitionBatcher {
     private final Condition progress = lock.newCondition();
     private ProducerBatch open;
     private final ArrayDeque<ProducerBatch> due = new ArrayDeque<>();
-    private final ArrayDeque<ProducerBatch> pool = new ArrayDeque<>(POOL_SIZE);
     private boolean draining;
     /** The thread draining now, if any: a flush on it would wait for itself. */
     private volatile Thread drainer;
@@ -196,10 +193,7 @@ final class PartitionBatcher {
     private ProducerBatch newBatch(int batchBound) {
         ProducerBatch b;
         if (batchBound <= batchCapacity) {
-            b = pool.poll();
-            if (b == null) {
-                b = new ProducerBatch(batchCapacity, true);
-            }
+            b = settings.pool().take(batchCapacity);
         } else {
             // Larger than batch.size: a batch of its own, exactly its size, full at once.
             b = new ProducerBatch(batchBound, false);
@@ -325,8 +319,8 @@ final class PartitionBatcher {
         for (int i = 0; i < taken.size(); i++) {
             ProducerBatch b = taken.get(i);
             completedNumber = b.number;
-            if (b.isPooled() && pool.size() < POOL_SIZE) {
-                pool.push(b);
+            if (b.isPooled()) {
+                settings.pool().give(b);
             }
         }
         taken.clear();

@@ -32,7 +32,7 @@ final class ProducerBatch {
     private final RecordBatchWriter writer = new RecordBatchWriter();
     private final ArrayList<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
     private long[] timestamps = new long[16];
-    /** Whether the batch has the batcher's standard capacity, and so goes back to its pool. */
+    /** Whether the batch has its batcher's standard capacity, and so goes back to the pool. */
     private final boolean pooled;
 
     /** Its place in the partition's order of batches, from 1. */
@@ -91,8 +91,13 @@ final class ProducerBatch {
         return writer.remaining() < MIN_RECORD_SIZE;
     }
 
+    /** Whether the batch goes back to the {@link BatchPool} (not one sized for a single large record). */
     boolean isPooled() {
         return pooled;
+    }
+
+    int capacity() {
+        return buffer.capacity();
     }
 
     /**

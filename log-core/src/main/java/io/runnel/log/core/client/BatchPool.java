@@ -1,0 +1,51 @@
+package io.runnel.log.core.client;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The idle batches of one producer, shared by its partitions, so that a batch's 16 KiB buffer
+ * (at the default {@code batch.size}) is reused rather than allocated again. Batches are kept by
+ * capacity (a topic whose {@code max.message.bytes} is below {@code batch.size} has smaller
+ * ones), at most {@value #MAX_IDLE} of them in all: enough for the batches of a partition that
+ * pile up while another thread appends them (see {@link PartitionBatcher#MAX_DUE_BATCHES}),
+ * and a bound on what an idle producer holds, whatever the number of partitions it wrote to.
+ *
+ * <p>Thread-safe: {@code synchronized}; taken once per batch, not per record.
+ */
+final class BatchPool {
+    /** Idle batches kept, all capacities together. */
+    static final int MAX_IDLE = 32;
+
+    private final Map<Integer, ArrayDeque<ProducerBatch>> idle = new HashMap<>();
+    private int count;
+
+    /**
+     * An idle batch of this capacity, or a new one.
+     *
+     * @param capacity the batch capacity in bytes
+     * @return a batch, to be started with {@link ProducerBatch#begin}
+     */
+    synchronized ProducerBatch take(int capacity) {
+        ArrayDeque<ProducerBatch> q = idle.get(capacity);
+        ProducerBatch b = q == null ? null : q.pollFirst();
+        if (b == null) {
+            return new ProducerBatch(capacity, true);
+        }
+        count--;
+        return b;
+    }
+
+    /**
+     * Gives back a batch that was appended (or failed); dropped when the pool is full.
+     *
+     * @param b a batch from {@link #take}
+     */
+    synchronized void give(ProducerBatch b) {
+        if (count < MAX_IDLE) {
+            idle.computeIfAbsent(b.capacity(), c -> new ArrayDeque<>()).addFirst(b);
+            count++;
+        }
+    }
+}
