@@ -1,8 +1,7 @@
 package io.runnel.log.core.client;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
 
 /**
  * The idle batches of one producer, shared by its partitions, so that a batch's 16 KiB buffer
@@ -18,7 +17,8 @@ final class BatchPool {
     /** Idle batches kept, all capacities together. */
     static final int MAX_IDLE = 32;
 
-    private final Map<Integer, ArrayDeque<ProducerBatch>> idle = new HashMap<>();
+    /** One shelf per capacity; a producer's topics rarely have more than one or two. */
+    private final ArrayList<Shelf> shelves = new ArrayList<>();
     private int count;
 
     /**
@@ -28,8 +28,7 @@ final class BatchPool {
      * @return a batch, to be started with {@link ProducerBatch#begin}
      */
     synchronized ProducerBatch take(int capacity) {
-        ArrayDeque<ProducerBatch> q = idle.get(capacity);
-        ProducerBatch b = q == null ? null : q.pollFirst();
+        ProducerBatch b = shelf(capacity).batches.pollFirst();
         if (b == null) {
             return new ProducerBatch(capacity, true);
         }
@@ -44,8 +43,29 @@ final class BatchPool {
      */
     synchronized void give(ProducerBatch b) {
         if (count < MAX_IDLE) {
-            idle.computeIfAbsent(b.capacity(), c -> new ArrayDeque<>()).addFirst(b);
+            shelf(b.capacity()).batches.addFirst(b);
             count++;
+        }
+    }
+
+    private Shelf shelf(int capacity) {
+        for (int i = 0; i < shelves.size(); i++) {
+            if (shelves.get(i).capacity == capacity) {
+                return shelves.get(i);
+            }
+        }
+        Shelf s = new Shelf(capacity);
+        shelves.add(s);
+        return s;
+    }
+
+    /** The idle batches of one capacity. */
+    private static final class Shelf {
+        final int capacity;
+        final ArrayDeque<ProducerBatch> batches = new ArrayDeque<>();
+
+        Shelf(int capacity) {
+            this.capacity = capacity;
         }
     }
 }
