@@ -7,15 +7,16 @@ import java.util.ArrayList;
  * The idle batches of one producer, shared by its partitions, so that a batch's 16 KiB buffer
  * (at the default {@code batch.size}) is reused rather than allocated again. Batches are kept by
  * capacity (a topic whose {@code max.message.bytes} is below {@code batch.size} has smaller
- * ones), at most {@value #MAX_IDLE} of them in all: enough for the batches of a partition that
- * pile up while another thread appends them (see {@link PartitionBatcher#MAX_DUE_BATCHES}),
- * and a bound on what an idle producer holds, whatever the number of partitions it wrote to.
+ * ones), at most {@value #MAX_IDLE} of them in all: enough for a partition whose senders are
+ * held back by its backlog ({@link PartitionBatcher#MAX_DUE_BATCHES} batches due, as many being
+ * appended, and the open one), and a bound on what an idle producer holds, whatever the number
+ * of partitions it wrote to.
  *
  * <p>Thread-safe: {@code synchronized}; taken once per batch, not per record.
  */
 final class BatchPool {
     /** Idle batches kept, all capacities together. */
-    static final int MAX_IDLE = 32;
+    static final int MAX_IDLE = 2 * PartitionBatcher.MAX_DUE_BATCHES + 2;
 
     /** One shelf per capacity; a producer's topics rarely have more than one or two. */
     private final ArrayList<Shelf> shelves = new ArrayList<>();

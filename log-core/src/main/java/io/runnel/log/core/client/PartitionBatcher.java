@@ -57,7 +57,7 @@ final class PartitionBatcher {
      * Back-pressure (Kafka's {@code buffer.memory}, per partition): a sender that finds more due
      * batches than this, while another thread drains, waits until half of them are taken.
      */
-    static final int MAX_DUE_BATCHES = 32;
+    static final int MAX_DUE_BATCHES = 16;
     /** How many drains the current thread is inside of: such a thread never waits for a drain. */
     private static final ThreadLocal<int[]> DRAINS_ON_THREAD = ThreadLocal.withInitial(() -> new int[1]);
 
