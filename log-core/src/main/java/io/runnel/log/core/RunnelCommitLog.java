@@ -600,7 +600,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             reserver.shutdown();
             try {
                 reserver.awaitTermination(30, TimeUnit.SECONDS);
-                if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
+                if (!awaitBackgroundReleasingAdminLock(30_000)) {
                     LOG.warn("background flushes of {} did not finish in 30 s", dir);
                 }
             } catch (InterruptedException e) {
@@ -635,6 +635,25 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
                 throw failure;
             }
         }
+    }
+
+    /**
+     * Waits for the background thread to end. The caller holds the admin lock, which a
+     * background task may be waiting for (the checkpoint takes it), so the lock is released while
+     * waiting, in steps of 10 ms: such a task then gets it, finds the log closed and ends.
+     *
+     * @return false when the thread had not ended after {@code timeoutMs}
+     */
+    private boolean awaitBackgroundReleasingAdminLock(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!background.isTerminated()) {
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (leftMs <= 0) {
+                return false;
+            }
+            adminLock.wait(Math.min(10, leftMs));
+        }
+        return true;
     }
 
     /** Releases what a failed open took, without marking a clean shutdown. */

@@ -60,6 +60,8 @@ public final class PartitionLog implements AutoCloseable {
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Object flushLock = new Object();
     private final LeaderEpochCache epochs;
+    /** The last batches of idempotent producers, under the append lock. */
+    private final ProducerStateTable producers = new ProducerStateTable();
 
     private volatile LogSegment[] segments;
     /** Threads waiting for appends (consumers), woken after every append. */
@@ -268,8 +270,14 @@ public final class PartitionLog implements AutoCloseable {
      * current leader epoch. All are checked before any is written, so a bad batch appends
      * nothing. The buffer is not modified.
      *
+     * <p>A batch with a producer id and a base sequence (an idempotent producer's) that
+     * duplicates one of the last {@value ProducerStateTable#BATCHES_PER_PRODUCER} batches of its
+     * producer id (same producer epoch, base sequence and last sequence) is not appended again:
+     * it keeps the offsets it was given the first time. See {@link ProducerStateTable}.
+     *
      * @param batches the batches
-     * @return the base offset given to the first batch
+     * @return the base offset given to the first batch, or, when the first batch is a
+     *         duplicate, the base offset it was appended at before
      * @throws RecordTooLargeException when a batch exceeds {@code max.message.bytes}
      * @throws CorruptLogException     when a batch is malformed (the "file" is the partition directory)
      * @throws LogClosedException      after close
@@ -279,7 +287,6 @@ public final class PartitionLog implements AutoCloseable {
         int to = batches.limit();
         RecordBatchView view = CHECK_VIEW.get();
         int count = 0;
-        long records = 0;
         for (int pos = from; pos < to; ) {
             String problem = checkIncoming(view, batches, pos, to);
             if (problem != null) {
@@ -289,24 +296,37 @@ public final class PartitionLog implements AutoCloseable {
                 throw new RecordTooLargeException("batch of " + view.sizeInBytes() + " bytes for " + id
                         + " exceeds max.message.bytes " + config.maxMessageBytes());
             }
-            records += view.recordCount();
             count++;
             pos += view.sizeInBytes();
         }
         if (count == 0) {
             throw new IllegalArgumentException("no batch to append for " + id);
         }
-        long first;
+        long first = -1;
         long newEnd;
         appendLock.lock();
         try {
             ensureOpen();
-            first = endOffset;
-            long next = first;
+            long next = endOffset;
+            long appended = 0;
             long now = clock.getAsLong();
             for (int pos = from; pos < to; ) {
                 view.wrap(batches, pos);
                 int size = view.sizeInBytes();
+                boolean idempotent = view.producerId() >= 0 && view.baseSequence() >= 0 && !view.isTransactional()
+                        && !view.isControl();
+                int lastSequence = idempotent ? ProducerStateTable.lastSequence(view.baseSequence(),
+                        view.lastOffsetDelta()) : -1;
+                if (idempotent) {
+                    long earlier = producers.duplicateOf(view.producerId(), view.producerEpoch(),
+                            view.baseSequence(), lastSequence);
+                    if (earlier >= 0) {
+                        first = first < 0 ? earlier : first;
+                        pos += size;
+                        continue;
+                    }
+                }
+                first = first < 0 ? next : first;
                 LogSegment seg = segmentFor(size, now, next);
                 seg.reserve(size);
                 int at = seg.size();
@@ -318,13 +338,18 @@ public final class PartitionLog implements AutoCloseable {
                 long last = stamped.lastOffset();
                 epochs.assign(leaderEpoch, next);
                 seg.commit(size, last, stamped.maxTimestamp(), now);
+                if (idempotent) {
+                    producers.record(stamped.producerId(), stamped.producerEpoch(), stamped.baseSequence(),
+                            lastSequence, next, last);
+                }
+                appended += stamped.recordCount();
                 next = last + 1;
                 pos += size;
                 reserveAhead(seg);
             }
             END_OFFSET.setRelease(this, next);
             newEnd = next;
-            unflushedMessages.addAndGet(records);
+            unflushedMessages.addAndGet(appended);
         } finally {
             appendLock.unlock();
         }
@@ -795,6 +820,7 @@ public final class PartitionLog implements AutoCloseable {
                 recoveryPoint = endOffset;
             }
             epochs.truncateFromEnd(endOffset);
+            producers.truncateFromEnd(endOffset);
             return endOffset;
         } finally {
             appendLock.unlock();

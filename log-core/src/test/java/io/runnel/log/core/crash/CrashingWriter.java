@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import io.runnel.log.CommitLog;
 import io.runnel.log.FlushPolicy;
 import io.runnel.log.Producer;
+import io.runnel.log.ProducerConfig;
 import io.runnel.log.ProducerRecord;
 import io.runnel.log.RecordMetadata;
 import io.runnel.log.Serdes;
@@ -74,7 +75,10 @@ public final class CrashingWriter {
         if (log.topic(TOPIC).isEmpty()) {
             log.createTopic(TOPIC, TOPIC_CONFIG);
         }
-        Producer<String, String> producer = log.producer(Serdes.string(), Serdes.string());
+        // linger.ms 0: each writer waits for every send, so a linger would only slow the rounds down;
+        // the two writers still share batches when their sends meet.
+        Producer<String, String> producer = log.producer(ProducerConfig.builder().lingerMs(0).build(),
+                Serdes.string(), Serdes.string());
         out.println("READY");
         for (int w = firstWriter; w < firstWriter + WRITERS; w++) {
             int writer = w;
