@@ -109,6 +109,10 @@ final class ProducerBatch {
     ByteBuffer finish(long producerId, short producerEpoch, int baseSequence) {
         writer.producerId(producerId).producerEpoch(producerEpoch).baseSequence(baseSequence);
         int size = writer.finish();
+        if (size == io.runnel.log.core.record.RecordBatchWriter.DOES_NOT_FIT) {
+            // The records did not compress into the buffer: send them uncompressed, which always fits.
+            size = writer.compression(io.runnel.log.CompressionType.NONE).finish();
+        }
         buffer.limit(size).position(0);
         return buffer;
     }
