@@ -61,7 +61,9 @@ class ProducerIdempotenceTest {
         try (CommitLog log = CommitLog.open(dir)) {
             log.createTopic("t", 1);
             TopicPartition tp = new TopicPartition("t", 0);
-            try (Producer<String, String> p = log.producer(Serdes.string(), Serdes.string());
+            // A long linger: the 30 records go out as one batch at flush(), inside the dedup window of 5.
+            io.runnel.log.ProducerConfig lingering = io.runnel.log.ProducerConfig.builder().lingerMs(60_000).build();
+            try (Producer<String, String> p = log.producer(lingering, Serdes.string(), Serdes.string());
                  Producer<String, String> other = log.producer(Serdes.string(), Serdes.string())) {
                 assertNotEquals(((RunnelProducer<?, ?>) p).producerId(), ((RunnelProducer<?, ?>) other).producerId());
                 for (int i = 0; i < 30; i++) {
