@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,6 +18,8 @@ import io.runnel.log.RecordViewHandler;
 import io.runnel.log.ReplayResult;
 import io.runnel.log.Serdes;
 import io.runnel.log.TopicConfig;
+
+import io.runnel.log.core.testing.Allocations;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +63,7 @@ class AllocationFreeReplayTest {
 
     @Test
     void replayingAHundredThousandRecordViewsAllocatesAlmostNothing() throws Throwable {
-        MethodHandle allocatedBytes = currentThreadAllocatedBytes();
+        MethodHandle allocatedBytes = Allocations.currentThreadAllocatedBytes();
         try (CommitLog log = CommitLog.open(dir)) {
             // Segments of 4 MiB: the replay crosses segments (and their mappings) in every partition.
             log.createTopic("t", TopicConfig.builder().partitions(PARTITIONS).segmentBytes(4 << 20).build());
@@ -96,21 +96,5 @@ class AllocationFreeReplayTest {
             assertTrue(best < ALLOWED_BYTES, "allocated " + best + " bytes for " + RECORDS + " records, expected under "
                     + ALLOWED_BYTES);
         }
-    }
-
-    /** {@code ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())::getCurrentThreadAllocatedBytes}. */
-    private static MethodHandle currentThreadAllocatedBytes() throws Throwable {
-        Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
-                .invoke(null);
-        Class<?> sunThreads = Class.forName("com.sun.management.ThreadMXBean");
-        assertTrue(sunThreads.isInstance(threads), "this JVM cannot measure allocation per thread");
-        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-        boolean supported = (boolean) lookup.findVirtual(sunThreads, "isThreadAllocatedMemorySupported",
-                MethodType.methodType(boolean.class)).invoke(threads);
-        assertTrue(supported, "this JVM cannot measure allocation per thread");
-        lookup.findVirtual(sunThreads, "setThreadAllocatedMemoryEnabled",
-                MethodType.methodType(void.class, boolean.class)).invoke(threads, true);
-        return lookup.findVirtual(sunThreads, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-                .bindTo(threads);
     }
 }

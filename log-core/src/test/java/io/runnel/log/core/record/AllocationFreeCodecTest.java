@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import io.runnel.log.CompressionType;
 
 import java.nio.ByteBuffer;
+
+import io.runnel.log.core.testing.Allocations;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,7 +96,7 @@ class AllocationFreeCodecTest {
 
     @Test
     void encodingAndDecodingAHundredThousandRecordsAllocatesAlmostNothing() throws Throwable {
-        MethodHandle allocatedBytes = currentThreadAllocatedBytes();
+        MethodHandle allocatedBytes = Allocations.currentThreadAllocatedBytes();
         Workload workload = new Workload();
         for (int i = 0; i < 10; i++) {
             workload.run(); // warm-up: let the JIT compile the paths
@@ -151,7 +151,7 @@ class AllocationFreeCodecTest {
                 }
             }
         };
-        MethodHandle allocatedBytes = currentThreadAllocatedBytes();
+        MethodHandle allocatedBytes = Allocations.currentThreadAllocatedBytes();
         for (int i = 0; i < 5; i++) {
             run.run();
         }
@@ -169,21 +169,5 @@ class AllocationFreeCodecTest {
         long library = codec == CompressionType.LZ4 ? 16 * 1024 + 16 : 0;
         assertTrue(perBatchBytes < 2_048 + library, codec + ": " + perBatchBytes + " bytes per batch of " + perBatch
                 + " records; expected under " + (2_048 + library) + ", a few bytes per record at most");
-    }
-
-    /** {@code ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())::getCurrentThreadAllocatedBytes}. */
-    private static MethodHandle currentThreadAllocatedBytes() throws Throwable {
-        Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
-                .invoke(null);
-        Class<?> sunThreads = Class.forName("com.sun.management.ThreadMXBean");
-        assertTrue(sunThreads.isInstance(threads), "this JVM cannot measure allocation per thread");
-        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-        boolean supported = (boolean) lookup.findVirtual(sunThreads, "isThreadAllocatedMemorySupported",
-                MethodType.methodType(boolean.class)).invoke(threads);
-        assertTrue(supported, "this JVM cannot measure allocation per thread");
-        lookup.findVirtual(sunThreads, "setThreadAllocatedMemoryEnabled",
-                MethodType.methodType(void.class, boolean.class)).invoke(threads, true);
-        return lookup.findVirtual(sunThreads, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-                .bindTo(threads);
     }
 }
