@@ -255,6 +255,20 @@ public interface CommitLog extends AutoCloseable {
     ReplayResult replayViews(String topic, Map<TopicPartition, Long> fromOffsets, RecordViewHandler handler);
 
     /**
+     * Runs retention and compaction on every partition now, on the calling thread, as the
+     * background maintenance thread does every {@link CommitLogBuilder#retentionCheckIntervalMs()}
+     * and {@link CommitLogBuilder#cleanerBackoffMs()}: segments past {@code retention.ms} or
+     * {@code retention.bytes} are deleted (never the active one), and compacted topics whose
+     * dirty ratio reached {@code min.cleanable.dirty.ratio} are cleaned. Waits while the
+     * background thread is in a pass.
+     *
+     * @return what was done
+     * @throws LogClosedException if the log is closed
+     * @throws StorageException   if a file cannot be written or deleted
+     */
+    MaintenanceResult runMaintenance();
+
+    /**
      * Creates a producer with the default {@link ProducerConfig}.
      *
      * @param <K>    the key type

@@ -31,6 +31,22 @@ public final class CommitLogBuilder {
     private final Path directory;
     private FlushPolicy flushPolicy = FlushPolicy.none();
     private TopicConfig topicDefaults = TopicConfig.defaults();
+    private long retentionCheckIntervalMs = DEFAULT_RETENTION_CHECK_INTERVAL_MS;
+    private long cleanerBackoffMs = DEFAULT_CLEANER_BACKOFF_MS;
+    private long cleanerDedupeBufferSize = DEFAULT_CLEANER_DEDUPE_BUFFER_SIZE;
+
+    /** Default {@link #retentionCheckIntervalMs()}: 5 minutes, as Kafka's {@code log.retention.check.interval.ms}. */
+    public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 5 * 60 * 1000L;
+    /** Default {@link #cleanerBackoffMs()}: 15 s, as Kafka's {@code log.cleaner.backoff.ms}. */
+    public static final long DEFAULT_CLEANER_BACKOFF_MS = 15_000L;
+    /**
+     * Default {@link #cleanerDedupeBufferSize()}: 16 MiB, room for about 700,000 distinct keys per
+     * compaction pass (24 bytes a key). Kafka's {@code log.cleaner.dedupe.buffer.size} is 128 MiB
+     * for a broker; an embedded log shares its host's heap, so Runnel starts smaller.
+     */
+    public static final long DEFAULT_CLEANER_DEDUPE_BUFFER_SIZE = 16L << 20;
+    /** The least {@link #cleanerDedupeBufferSize()}: 64 KiB. */
+    public static final long MIN_CLEANER_DEDUPE_BUFFER_SIZE = 64L << 10;
 
     CommitLogBuilder(Path directory) {
         this.directory = Objects.requireNonNull(directory, "the log directory must not be null");
@@ -106,6 +122,85 @@ public final class CommitLogBuilder {
     }
 
     /**
+     * Sets how often the background maintenance thread deletes segments past their topic's
+     * {@code retention.ms} or {@code retention.bytes} ({@code log.retention.check.interval.ms}).
+     * {@link CommitLog#runMaintenance()} does it at once.
+     *
+     * @param ms milliseconds, at least 1; the default is {@link #DEFAULT_RETENTION_CHECK_INTERVAL_MS}
+     * @return this builder
+     * @throws InvalidConfigException if {@code ms} is below 1
+     */
+    public CommitLogBuilder retentionCheckIntervalMs(long ms) {
+        if (ms < 1) {
+            throw new InvalidConfigException("retentionCheckIntervalMs must be at least 1, was " + ms);
+        }
+        this.retentionCheckIntervalMs = ms;
+        return this;
+    }
+
+    /**
+     * Sets how often the background maintenance thread looks for compacted partitions to clean
+     * ({@code log.cleaner.backoff.ms}).
+     *
+     * @param ms milliseconds, at least 1; the default is {@link #DEFAULT_CLEANER_BACKOFF_MS}
+     * @return this builder
+     * @throws InvalidConfigException if {@code ms} is below 1
+     */
+    public CommitLogBuilder cleanerBackoffMs(long ms) {
+        if (ms < 1) {
+            throw new InvalidConfigException("cleanerBackoffMs must be at least 1, was " + ms);
+        }
+        this.cleanerBackoffMs = ms;
+        return this;
+    }
+
+    /**
+     * Sets the most heap the compaction key map may take ({@code log.cleaner.dedupe.buffer.size}):
+     * 24 bytes per distinct key, filled to 90 %. A partition with more distinct keys in its
+     * uncleaned part than fit is cleaned in several passes.
+     *
+     * @param bytes at least {@link #MIN_CLEANER_DEDUPE_BUFFER_SIZE}; the default is
+     *              {@link #DEFAULT_CLEANER_DEDUPE_BUFFER_SIZE}
+     * @return this builder
+     * @throws InvalidConfigException if {@code bytes} is below the minimum or above 2 GiB x 24
+     */
+    public CommitLogBuilder cleanerDedupeBufferSize(long bytes) {
+        if (bytes < MIN_CLEANER_DEDUPE_BUFFER_SIZE || bytes / 24 > Integer.MAX_VALUE - 8) {
+            throw new InvalidConfigException("cleanerDedupeBufferSize must be from " + MIN_CLEANER_DEDUPE_BUFFER_SIZE
+                    + " bytes to 48 GiB, was " + bytes);
+        }
+        this.cleanerDedupeBufferSize = bytes;
+        return this;
+    }
+
+    /**
+     * How often retention is enforced in the background.
+     *
+     * @return milliseconds
+     */
+    public long retentionCheckIntervalMs() {
+        return retentionCheckIntervalMs;
+    }
+
+    /**
+     * How often compacted partitions are checked for cleaning in the background.
+     *
+     * @return milliseconds
+     */
+    public long cleanerBackoffMs() {
+        return cleanerBackoffMs;
+    }
+
+    /**
+     * The most heap the compaction key map may take.
+     *
+     * @return bytes
+     */
+    public long cleanerDedupeBufferSize() {
+        return cleanerDedupeBufferSize;
+    }
+
+    /**
      * Opens the log with the first of the given providers; the seam that tests use.
      *
      * @param providers the providers found
@@ -128,6 +223,7 @@ public final class CommitLogBuilder {
     @Override
     public String toString() {
         return "CommitLogBuilder[directory=" + directory + ", flushPolicy=" + flushPolicy
-                + ", topicDefaults=" + topicDefaults + "]";
+                + ", topicDefaults=" + topicDefaults + ", retentionCheckIntervalMs=" + retentionCheckIntervalMs
+                + ", cleanerBackoffMs=" + cleanerBackoffMs + ", cleanerDedupeBufferSize=" + cleanerDedupeBufferSize + "]";
     }
 }

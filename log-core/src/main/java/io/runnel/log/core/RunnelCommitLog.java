@@ -45,6 +45,7 @@ import io.runnel.log.core.client.Replayer;
 import io.runnel.log.core.client.RunnelProducer;
 import io.runnel.log.core.group.CommittedOffsets;
 import io.runnel.log.core.group.GroupCoordinator;
+import io.runnel.log.core.maintenance.LogMaintenance;
 import io.runnel.log.core.storage.AtomicFiles;
 import io.runnel.log.core.storage.CheckpointFile;
 import io.runnel.log.core.storage.LogConfig;
@@ -67,6 +68,8 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     /** How often recovery points are checkpointed when they moved. */
     static final long CHECKPOINT_INTERVAL_MS = 1000;
+    /** How long the maintenance thread sleeps between looks at its clock. */
+    private static final long MAINTENANCE_IDLE_MS = 100;
     /** A partition directory renamed for deletion: {@code <topic>-<partition>.<32 hex>-delete}. */
     private static final java.util.regex.Pattern DELETE_DIR =
             java.util.regex.Pattern.compile(".+-[0-9]+\\.[0-9a-f]{32}" + SegmentFiles.DELETE_DIR_SUFFIX);
@@ -89,11 +92,14 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     private final CommittedOffsets committedOffsets;
     /** The consumer groups of this log. */
     private final GroupCoordinator groups;
+    /** Retention and compaction, on one background thread for the whole log. */
+    private final LogMaintenance maintenance;
+    private org.agrona.concurrent.AgentRunner maintenanceRunner;
 
-    private RunnelCommitLog(Path dir, FlushPolicy flushPolicy, TopicConfig topicDefaults, DirectoryLock lock) {
+    private RunnelCommitLog(Path dir, CommitLogBuilder settings, DirectoryLock lock) {
         this.dir = dir;
-        this.flushPolicy = flushPolicy;
-        this.topicDefaults = topicDefaults;
+        this.flushPolicy = settings.flushPolicy();
+        this.topicDefaults = settings.topicDefaults();
         this.lock = lock;
         this.background = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "runnel-log-background-" + dir.getFileName());
@@ -109,6 +115,8 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
                 });
         this.committedOffsets = new CommittedOffsets(this::offsetsTopic, name -> topicView.containsKey(name));
         this.groups = new GroupCoordinator(committedOffsets, this::partitionCountOrZero, this::endOffsetOrMinusOne);
+        this.maintenance = new LogMaintenance(dir, this::maintenanceTargets, settings.retentionCheckIntervalMs(),
+                settings.cleanerBackoffMs(), settings.cleanerDedupeBufferSize());
     }
 
     /**
@@ -133,7 +141,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
         DirectoryLock lock = DirectoryLock.acquire(dir);
         RunnelCommitLog log = null;
         try {
-            log = new RunnelCommitLog(dir, settings.flushPolicy(), settings.topicDefaults(), lock);
+            log = new RunnelCommitLog(dir, settings, lock);
             log.load();
             return log;
         } catch (RuntimeException e) {
@@ -158,6 +166,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             topics.put(e.getKey(), openTopic(e.getKey(), e.getValue(), clean, recoveryPoints));
         }
         topicView = Map.copyOf(topics);
+        restoreStartOffsets();
         RunnelTopic offsets = topics.get(CommittedOffsets.TOPIC);
         committedOffsets.load(offsets == null ? null : offsets.runnelPartition(0).log());
         try {
@@ -173,6 +182,14 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             long ms = Math.max(1, flushPolicy.interval().toMillis());
             background.scheduleWithFixedDelay(this::flushAll, ms, ms, TimeUnit.MILLISECONDS);
         }
+        maintenanceRunner = new org.agrona.concurrent.AgentRunner(
+                new org.agrona.concurrent.SleepingMillisIdleStrategy(MAINTENANCE_IDLE_MS),
+                e -> LOG.warn("maintenance of {} failed", dir, e), null, maintenance);
+        org.agrona.concurrent.AgentRunner.startOnThread(maintenanceRunner, r -> {
+            Thread t = new Thread(r, maintenance.roleName());
+            t.setDaemon(true);
+            return t;
+        });
         LOG.info("opened {} ({} topics, {})", dir, topics.size(),
                 fresh ? "new log" : clean ? "after a clean shutdown" : "recovered after an unclean shutdown");
     }
@@ -197,6 +214,44 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             points.clear();
         }
         return points;
+    }
+
+    /** Start offsets above a partition's first segment (a retention deletion cut short by a crash). */
+    private void restoreStartOffsets() {
+        Map<TopicPartition, Long> starts = LogMaintenance.readStartOffsets(dir);
+        for (RunnelTopic t : topics.values()) {
+            for (RunnelPartition p : t.runnelPartitions()) {
+                Long start = starts.get(p.id());
+                if (start != null) {
+                    p.log().restoreStartOffset(start);
+                }
+            }
+        }
+    }
+
+    private Collection<LogMaintenance.Target> maintenanceTargets() {
+        List<LogMaintenance.Target> out = new ArrayList<>();
+        for (RunnelTopic t : topicView.values()) {
+            for (RunnelPartition p : t.runnelPartitions()) {
+                out.add(new LogMaintenance.Target(p.id(), p.log(), t.config()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public io.runnel.log.MaintenanceResult runMaintenance() {
+        ensureOpen();
+        return maintenance.runNow();
+    }
+
+    /**
+     * The log's retention and compaction (tests set its clock).
+     *
+     * @return the maintenance
+     */
+    public LogMaintenance maintenance() {
+        return maintenance;
     }
 
     private RunnelTopic openTopic(String name, TopicConfig config, boolean clean, Map<TopicPartition, Long> points) {
@@ -409,6 +464,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             }
             AtomicFiles.fsyncDirectory(dir);
         }
+        maintenance.forget(name);
         groups.topicDeleted(name); // outside the admin lock: groups take their own locks
     }
 
@@ -596,6 +652,11 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
                     LOG.warn("closing {} failed", c, e);
                 }
             }
+            maintenance.stop();
+            if (maintenanceRunner != null) {
+                maintenanceRunner.close();
+            }
+            maintenance.awaitIdle();
             background.shutdown();
             reserver.shutdown();
             try {
@@ -623,6 +684,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             try {
                 if (failure == null) {
                     writeRecoveryPoints();
+                    maintenance.writeStartOffsets();
                     AtomicFiles.write(dir.resolve(CLEAN_SHUTDOWN), new byte[0]);
                 }
             } catch (IOException | RuntimeException e) {
@@ -659,6 +721,10 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     /** Releases what a failed open took, without marking a clean shutdown. */
     private void abandon() {
         closed = true;
+        maintenance.stop();
+        if (maintenanceRunner != null) {
+            maintenanceRunner.close();
+        }
         background.shutdownNow();
         reserver.shutdownNow();
         for (RunnelTopic t : topics.values()) {

@@ -254,6 +254,22 @@ final class Fetcher<K, V> {
             positions.put(tp, position);
         }
         long[] next = {position};
+        try {
+            readInto(tp, plog, position, into, budget, firstInPoll, next);
+        } catch (OffsetOutOfRangeException e) {
+            // Retention deleted the segment between the range check and the read.
+            if (config.autoOffsetReset() == OffsetReset.NONE || !into.isEmpty()) {
+                throw e;
+            }
+            position = config.autoOffsetReset() == OffsetReset.EARLIEST ? plog.startOffset() : plog.endOffset();
+            next[0] = position;
+            readInto(tp, plog, position, into, budget, firstInPoll, next);
+        }
+        positions.put(tp, next[0]);
+    }
+
+    private void readInto(TopicPartition tp, PartitionLog plog, long position, List<ConsumerRecord<K, V>> into,
+                          int budget, boolean firstInPoll, long[] next) {
         plog.read(position, MAX_BYTES_PER_READ, true, view, batch -> {
             cursor.reset(batch);
             while (cursor.next()) {
@@ -282,7 +298,6 @@ final class Fetcher<K, V> {
             next[0] = Math.max(next[0], batch.lastOffset() + 1);
             return true;
         });
-        positions.put(tp, next[0]);
     }
 
     private ConsumerRecord<K, V> toRecord(TopicPartition tp) {

@@ -6,6 +6,7 @@ import static io.runnel.log.core.record.RecordBatchDescriptor.BASE_SEQUENCE_OFFS
 import static io.runnel.log.core.record.RecordBatchDescriptor.BASE_TIMESTAMP_OFFSET;
 import static io.runnel.log.core.record.RecordBatchDescriptor.BATCH_LENGTH_OFFSET;
 import static io.runnel.log.core.record.RecordBatchDescriptor.CRC_OFFSET;
+import static io.runnel.log.core.record.RecordBatchDescriptor.DELETE_HORIZON_FLAG_MASK;
 import static io.runnel.log.core.record.RecordBatchDescriptor.HEADER_SIZE;
 import static io.runnel.log.core.record.RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET;
 import static io.runnel.log.core.record.RecordBatchDescriptor.LOG_OVERHEAD;
@@ -107,6 +108,14 @@ public final class RecordBatchWriter {
     private boolean logAppendTime;
     private CompressionType compression = CompressionType.NONE;
     private long logAppendTimestamp;
+    /** The offset delta of the next record, or -1 for the next after the last (the default). */
+    private int nextOffsetDelta = -1;
+    /** The offset delta of the last record written. */
+    private int lastWrittenDelta = -1;
+    /** A last offset delta past the last record's (compaction keeps a batch's offset range), or -1. */
+    private int lastOffsetDeltaOverride = -1;
+    /** Whether the base timestamp holds a delete horizon (attribute bit 6). */
+    private boolean deleteHorizon;
 
     /**
      * Creates a writer; {@link #begin} starts a batch.
@@ -172,6 +181,56 @@ public final class RecordBatchWriter {
         this.logAppendTime = false;
         this.logAppendTimestamp = NO_TIMESTAMP;
         this.compression = CompressionType.NONE;
+        this.nextOffsetDelta = -1;
+        this.lastWrittenDelta = -1;
+        this.lastOffsetDeltaOverride = -1;
+        this.deleteHorizon = false;
+        return this;
+    }
+
+    /**
+     * Gives the next appended record the offset delta {@code delta} instead of the one after
+     * the last record's: compaction rewrites a batch keeping each record's offset.
+     *
+     * @param delta the delta, above the last record's
+     * @return this writer
+     * @throws IllegalArgumentException if {@code delta} is not above the last record's
+     */
+    public RecordBatchWriter offsetDelta(int delta) {
+        if (delta <= lastWrittenDelta) {
+            throw new IllegalArgumentException("offset delta " + delta + " is not above the last one, " + lastWrittenDelta);
+        }
+        this.nextOffsetDelta = delta;
+        return this;
+    }
+
+    /**
+     * Stores {@code delta} as the batch's last offset delta, at or past the last record's:
+     * compaction keeps the offset range of a batch whose last records it removed.
+     *
+     * @param delta the last offset delta
+     * @return this writer
+     */
+    public RecordBatchWriter lastOffsetDelta(int delta) {
+        this.lastOffsetDeltaOverride = delta;
+        return this;
+    }
+
+    /**
+     * Stores a delete horizon, as Kafka's compaction does: the base timestamp becomes
+     * {@code horizonMs} and attribute bit 6 is set; records keep their timestamps as deltas from
+     * it. Call before the first record.
+     *
+     * @param horizonMs when the batch's tombstones may be removed
+     * @return this writer
+     * @throws IllegalStateException if a record was appended already
+     */
+    public RecordBatchWriter deleteHorizon(long horizonMs) {
+        if (recordCount > 0) {
+            throw new IllegalStateException("the delete horizon must be set before the first record");
+        }
+        this.deleteHorizon = true;
+        this.baseTimestamp = horizonMs;
         return this;
     }
 
@@ -441,9 +500,9 @@ public final class RecordBatchWriter {
         if (timestamp < 0 && timestamp != NO_TIMESTAMP) {
             throw new IllegalArgumentException("invalid negative timestamp " + timestamp);
         }
-        long base = recordCount == 0 ? timestamp : baseTimestamp;
+        long base = recordCount == 0 && !deleteHorizon ? timestamp : baseTimestamp;
         long timestampDelta = timestamp - base;
-        int offsetDelta = recordCount;
+        int offsetDelta = nextOffsetDelta >= 0 ? nextOffsetDelta : lastWrittenDelta + 1;
         long body = bodySize(timestampDelta, offsetDelta, keyLength, valueLength, headers);
         int limit = recordsLimit();
         if (body > limit - position) {
@@ -493,6 +552,8 @@ public final class RecordBatchWriter {
         }
         position = p;
         recordCount++;
+        lastWrittenDelta = nextOffsetDelta >= 0 ? nextOffsetDelta : lastWrittenDelta + 1;
+        nextOffsetDelta = -1;
         if (timestamp > maxTimestamp) {
             maxTimestamp = timestamp;
         }
@@ -539,13 +600,13 @@ public final class RecordBatchWriter {
         open = false;
         finishedSize = size;
         int attributes = compression.id() | (logAppendTime ? TIMESTAMP_TYPE_MASK : 0)
-                | (transactional ? TRANSACTIONAL_FLAG_MASK : 0);
+                | (transactional ? TRANSACTIONAL_FLAG_MASK : 0) | (deleteHorizon ? DELETE_HORIZON_FLAG_MASK : 0);
         target.putLong(offset + BASE_OFFSET_OFFSET, baseOffset);
         target.putInt(offset + BATCH_LENGTH_OFFSET, size - LOG_OVERHEAD);
         target.putInt(offset + PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
         target.put(offset + MAGIC_OFFSET, MAGIC_V2);
         target.putShort(offset + ATTRIBUTES_OFFSET, (short) attributes);
-        target.putInt(offset + LAST_OFFSET_DELTA_OFFSET, recordCount - 1);
+        target.putInt(offset + LAST_OFFSET_DELTA_OFFSET, Math.max(lastWrittenDelta, lastOffsetDeltaOverride));
         target.putLong(offset + BASE_TIMESTAMP_OFFSET, baseTimestamp);
         target.putLong(offset + MAX_TIMESTAMP_OFFSET, logAppendTime ? logAppendTimestamp : maxTimestamp);
         target.putLong(offset + PRODUCER_ID_OFFSET, producerId);
@@ -627,6 +688,34 @@ public final class RecordBatchWriter {
         }
         return HEADER_SIZE + record;
     }
+
+    /**
+     * Writes at {@code at} the header of {@code original} as a batch without records, as Kafka's
+     * compaction keeps an emptied batch to preserve the offset range of a segment: same base and
+     * last offset, producer fields, leader epoch and timestamp type; no compression; base and max
+     * timestamp the original's max timestamp; a new CRC.
+     *
+     * @param target   a writable big-endian buffer with {@link RecordBatchDescriptor#HEADER_SIZE}
+     *                 bytes free at {@code at}
+     * @param at       where the batch goes
+     * @param original the batch to empty
+     * @return the size written, {@link RecordBatchDescriptor#HEADER_SIZE}
+     */
+    public static int writeEmptyBatch(ByteBuffer target, int at, RecordBatchView original) {
+        target.put(at, original.buffer(), original.offset(), HEADER_SIZE);
+        int attributes = original.attributes() & ~(COMPRESSION_CODEC_MASK_BITS | DELETE_HORIZON_FLAG_MASK);
+        target.putInt(at + BATCH_LENGTH_OFFSET, HEADER_SIZE - LOG_OVERHEAD);
+        target.putShort(at + ATTRIBUTES_OFFSET, (short) attributes);
+        target.putLong(at + BASE_TIMESTAMP_OFFSET, original.maxTimestamp());
+        target.putLong(at + MAX_TIMESTAMP_OFFSET, original.maxTimestamp());
+        target.putInt(at + RECORDS_COUNT_OFFSET, 0);
+        RecordBatchView v = new RecordBatchView().wrap(target, at);
+        target.putInt(at + CRC_OFFSET, (int) v.computeChecksum());
+        return HEADER_SIZE;
+    }
+
+    /** The compression bits of the attributes. */
+    private static final int COMPRESSION_CODEC_MASK_BITS = RecordBatchDescriptor.COMPRESSION_CODEC_MASK;
 
     /**
      * Encodes a batch of one record into a new heap buffer. Allocates; for tests and cold paths.

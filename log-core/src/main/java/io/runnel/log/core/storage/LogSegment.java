@@ -93,6 +93,10 @@ public final class LogSegment {
     private volatile boolean flushed;
     /** Set once the files are gone or going: closing must not touch them. */
     private volatile boolean deleted;
+    /** Set once the files were renamed {@code .deleted}: the last reference removes them. */
+    private volatile boolean renamed;
+    /** Set by {@link #delete()}: no new reader may take a reference. */
+    private volatile boolean doomed;
 
     private static final int PAGE = 4096;
     private static final java.lang.invoke.VarHandle PAGE_TOUCH =
@@ -246,6 +250,9 @@ public final class LogSegment {
      * @return true when a reference was taken
      */
     public boolean retain() {
+        if (doomed) {
+            return false;
+        }
         for (;;) {
             int r = refs.get();
             if (r <= 0) {
@@ -278,7 +285,7 @@ public final class LogSegment {
         }
         synchronized (this) {
             if (mmap == null) {
-                try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ)) {
+                try (FileChannel ch = FileChannel.open(current(logFile), StandardOpenOption.READ)) {
                     MappedBuffers.Mapping ro = MappedBuffers.map(ch, FileChannel.MapMode.READ_ONLY, size);
                     mapping = ro;
                     mmap = ro.buffer();
@@ -378,8 +385,8 @@ public final class LogSegment {
             return;
         }
         try {
-            boolean present = Files.exists(SegmentFiles.indexFile(dir, baseOffset))
-                    && Files.exists(SegmentFiles.timeIndexFile(dir, baseOffset));
+            boolean present = Files.exists(current(SegmentFiles.indexFile(dir, baseOffset)))
+                    && Files.exists(current(SegmentFiles.timeIndexFile(dir, baseOffset)));
             if (present) {
                 OffsetIndex oi = openOffsetIndex(false);
                 TimeIndex ti = openTimeIndex(false);
@@ -411,11 +418,11 @@ public final class LogSegment {
     }
 
     private OffsetIndex openOffsetIndex(boolean writable) throws IOException {
-        return new OffsetIndex(SegmentFiles.indexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes(), writable);
+        return new OffsetIndex(current(SegmentFiles.indexFile(dir, baseOffset)), baseOffset, config.segmentIndexBytes(), writable);
     }
 
     private TimeIndex openTimeIndex(boolean writable) throws IOException {
-        return new TimeIndex(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes(), writable);
+        return new TimeIndex(current(SegmentFiles.timeIndexFile(dir, baseOffset)), baseOffset, config.segmentIndexBytes(), writable);
     }
 
     /** Rebuilds both indexes from the (already validated) batches, by Kafka's rule. */
@@ -1007,18 +1014,48 @@ public final class LogSegment {
     }
 
     /**
-     * Deletes the segment's files (renamed {@code .deleted} first, so a crash part-way is
-     * finished on the next open) and drops the owner's reference.
+     * Deletes the segment: its files are renamed {@code .deleted} now (so a crash part-way is
+     * finished on the next open), no new reader may take a reference, and the files are removed
+     * when the last reference is dropped (readers holding one finish on the renamed files).
+     * Drops the owner's reference.
      */
     public synchronized void delete() {
         synchronized (reserveLock) {
             active = false;
         }
         deleted = true;
-        renameAndDelete(logFile);
-        renameAndDelete(SegmentFiles.indexFile(dir, baseOffset));
-        renameAndDelete(SegmentFiles.timeIndexFile(dir, baseOffset));
+        renameForDelete();
+        doomed = true;
         release();
+    }
+
+    /**
+     * Renames the segment's files {@code .deleted} (a crash from here on finishes the deletion on
+     * the next open); readers holding or taking a reference go on reading the renamed files until
+     * {@link #delete()}. Compaction renames the segments it replaces before the cleaned one
+     * takes their place.
+     */
+    public synchronized void renameForDelete() {
+        if (renamed) {
+            return;
+        }
+        synchronized (reserveLock) {
+            active = false;
+        }
+        deleted = true;
+        renameToDeleted(logFile);
+        renameToDeleted(SegmentFiles.indexFile(dir, baseOffset));
+        renameToDeleted(SegmentFiles.timeIndexFile(dir, baseOffset));
+        renamed = true;
+    }
+
+    /** The file's path now: its {@code .deleted} name once {@link #delete()} renamed it. */
+    private Path current(Path file) {
+        return renamed ? deletedName(file) : file;
+    }
+
+    private static Path deletedName(Path file) {
+        return file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX);
     }
 
     private void closeIndex(io.runnel.log.core.index.AbstractIndex index) {
@@ -1037,15 +1074,25 @@ public final class LogSegment {
         }
     }
 
-    private static void renameAndDelete(Path file) {
+    private static void renameToDeleted(Path file) {
         try {
             if (Files.exists(file)) {
-                Path deleted = file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX);
-                Files.move(file, deleted, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.deleteIfExists(deleted);
+                Files.move(file, deletedName(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new StorageException("cannot delete " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the renamed files of a deleted segment; on the releasing thread, so never throws. */
+    private void removeDeletedFiles() {
+        for (Path f : new Path[] {logFile, SegmentFiles.indexFile(dir, baseOffset),
+                SegmentFiles.timeIndexFile(dir, baseOffset)}) {
+            try {
+                Files.deleteIfExists(deletedName(f));
+            } catch (IOException e) {
+                LOG.warn("could not remove {} (removed on the next open): {}", deletedName(f), e.toString());
+            }
         }
     }
 
@@ -1076,6 +1123,9 @@ public final class LogSegment {
             old.unmap();
         }
         retired.clear();
+        if (renamed) {
+            removeDeletedFiles();
+        }
     }
 
     @Override

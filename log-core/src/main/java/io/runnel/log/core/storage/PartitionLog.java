@@ -279,6 +279,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return the base offset given to the first batch, or, when the first batch is a
      *         duplicate, the base offset it was appended at before
      * @throws RecordTooLargeException when a batch exceeds {@code max.message.bytes}
+     * @throws IllegalArgumentException when the log is compacted and a record has no key
      * @throws CorruptLogException     when a batch is malformed (the "file" is the partition directory)
      * @throws LogClosedException      after close
      */
@@ -295,6 +296,9 @@ public final class PartitionLog implements AutoCloseable {
             if (view.sizeInBytes() > config.maxMessageBytes()) {
                 throw new RecordTooLargeException("batch of " + view.sizeInBytes() + " bytes for " + id
                         + " exceeds max.message.bytes " + config.maxMessageBytes());
+            }
+            if (config.compacted() && !view.isControl()) {
+                requireKeys(view);
             }
             count++;
             pos += view.sizeInBytes();
@@ -378,6 +382,9 @@ public final class PartitionLog implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new RecordTooLargeException("record for " + id + " is larger than 2 GiB");
         }
+        if (key == null && config.compacted()) {
+            throw new IllegalArgumentException(KEYLESS + id);
+        }
         if (bound > config.maxMessageBytes()) {
             throw new RecordTooLargeException("record batch of " + bound + " bytes for " + id
                     + " exceeds max.message.bytes " + config.maxMessageBytes());
@@ -407,6 +414,25 @@ public final class PartitionLog implements AutoCloseable {
         }
         afterAppend(offset + 1);
         return offset;
+    }
+
+    private static final String KEYLESS = "a record without a key cannot be appended to compacted partition ";
+    /** Per-thread cursor for the key check of compacted partitions. */
+    private static final ThreadLocal<RecordCursor> KEY_CHECK = ThreadLocal.withInitial(RecordCursor::new);
+
+    /** Compaction keeps the latest record of each key, so a compacted log takes keyed records only (as Kafka). */
+    private void requireKeys(RecordBatchView view) {
+        RecordCursor cursor = KEY_CHECK.get();
+        try {
+            cursor.reset(view);
+            while (cursor.next()) {
+                if (cursor.keyLength() < 0) {
+                    throw new IllegalArgumentException(KEYLESS + id + " (offset delta " + cursor.offsetDelta() + ")");
+                }
+            }
+        } catch (InvalidBatchException e) {
+            throw new CorruptLogException(dir, e.index(), "batch rejected: " + e.getMessage());
+        }
     }
 
     /** Hands the next space reservation to the background thread before the writer needs it. */
@@ -822,6 +848,127 @@ public final class PartitionLog implements AutoCloseable {
             epochs.truncateFromEnd(endOffset);
             producers.truncateFromEnd(endOffset);
             return endOffset;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    /**
+     * Deletes the oldest segments (retention): {@code oldest} must be the first segments of the
+     * log, in order, and never the active one. The start offset advances to the base offset of
+     * the first segment kept. Readers holding a deleted segment finish reading it (its files are
+     * renamed {@code .deleted} now and removed when the last reader lets go); a reader asking for
+     * an offset below the new start gets {@link OffsetOutOfRangeException}.
+     *
+     * @param oldest the segments to delete, a snapshot taken from {@link #segments()}
+     * @return the bytes deleted; 0 when the log changed meanwhile (nothing is deleted) or is closed
+     */
+    public long deleteOldestSegments(LogSegment[] oldest) {
+        if (oldest.length == 0) {
+            return 0;
+        }
+        appendLock.lock();
+        try {
+            LogSegment[] segs = segments;
+            if (closed || oldest.length >= segs.length) {
+                return 0;
+            }
+            for (int i = 0; i < oldest.length; i++) {
+                if (segs[i] != oldest[i]) {
+                    return 0;
+                }
+            }
+            LogSegment[] kept = java.util.Arrays.copyOfRange(segs, oldest.length, segs.length);
+            long newStart = Math.max(startOffset, kept[0].baseOffset());
+            // Start offset first: a reader then checks against it before it looks at the segments.
+            startOffset = newStart;
+            segments = kept;
+            long bytes = 0;
+            for (LogSegment s : oldest) {
+                bytes += s.size();
+                s.delete();
+            }
+            return bytes;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Sets the start offset checkpointed before the last shutdown, when it is above the first
+     * segment's base offset (a deletion cut short by a crash): segments wholly below it are
+     * deleted now.
+     *
+     * @param checkpointed the checkpointed log start offset
+     */
+    public void restoreStartOffset(long checkpointed) {
+        appendLock.lock();
+        try {
+            if (checkpointed <= startOffset || checkpointed > endOffset) {
+                return;
+            }
+            LogSegment[] segs = segments;
+            int drop = 0;
+            while (drop < segs.length - 1 && segs[drop].nextOffset() <= checkpointed) {
+                drop++;
+            }
+            if (drop > 0) {
+                deleteOldestSegments(java.util.Arrays.copyOf(segs, drop));
+            }
+            startOffset = Math.max(startOffset, checkpointed);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Replaces consecutive inactive segments by one cleaned segment that holds the same offset
+     * range (compaction), crash-safely: see {@link SegmentSwap}. The cleaned segment was written
+     * and closed in the staging directory, named by {@code group[0]}'s base offset. Readers
+     * holding a replaced segment finish reading it; new reads go to the cleaned one.
+     *
+     * @param group the segments replaced, a snapshot taken from {@link #segments()}
+     * @return false, with nothing changed, when the log changed meanwhile or is closed
+     */
+    public boolean replaceSegments(LogSegment[] group) {
+        appendLock.lock();
+        try {
+            LogSegment[] segs = segments;
+            if (closed || group.length == 0) {
+                return false;
+            }
+            int first = -1;
+            for (int i = 0; i < segs.length; i++) {
+                if (segs[i] == group[0]) {
+                    first = i;
+                }
+            }
+            if (first < 0 || first + group.length >= segs.length) {
+                return false;
+            }
+            for (int i = 0; i < group.length; i++) {
+                if (segs[first + i] != group[i]) {
+                    return false;
+                }
+            }
+            long base = group[0].baseOffset();
+            SegmentSwap.stagedToSwap(dir, base);
+            for (LogSegment s : group) {
+                s.renameForDelete();
+            }
+            SegmentSwap.swapToLive(dir, base);
+            LogSegment cleaned = LogSegment.open(dir, base, config);
+            LogSegment[] next = new LogSegment[segs.length - group.length + 1];
+            System.arraycopy(segs, 0, next, 0, first);
+            next[first] = cleaned;
+            System.arraycopy(segs, first + group.length, next, first + 1, segs.length - first - group.length);
+            segments = next;
+            for (LogSegment s : group) {
+                s.delete();
+            }
+            return true;
         } finally {
             appendLock.unlock();
         }

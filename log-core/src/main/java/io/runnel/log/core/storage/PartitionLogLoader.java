@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * after a clean shutdown nothing is scanned but the tail of the last segment after its last
  * index entry; after a crash every segment from the one holding the recovery point on is
  * validated batch by batch, cut at the first torn or corrupt batch (later segments are then
- * deleted), and its indexes rebuilt. Left-over {@code .deleted} and {@code .tmp} files are
+ * deleted), and its indexes rebuilt. A compaction swap cut short by a crash is finished or rolled
+ * back first ({@link SegmentSwap}). Left-over {@code .deleted} and {@code .tmp} files are
  * removed; index files without a log are removed.
  *
  * <p>Thread-safety: stateless; runs on the thread that opens the log.
@@ -37,6 +38,7 @@ final class PartitionLogLoader {
         List<Long> bases = new ArrayList<>();
         try {
             Files.createDirectories(dir);
+            SegmentSwap.recover(dir);
             List<Path> indexFiles = new ArrayList<>();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path f : files) {
