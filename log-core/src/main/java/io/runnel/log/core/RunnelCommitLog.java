@@ -198,15 +198,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
         Map<TopicPartition, Long> points = new HashMap<>();
         Path file = dir.resolve(RECOVERY_POINT_CHECKPOINT);
         try {
-            List<String[]> entries = CheckpointFile.read(file, 3);
-            if (entries != null) {
-                int line = 2;
-                for (String[] e : entries) {
-                    int partition = (int) CheckpointFile.parseOffset(file, line, e[1]);
-                    points.put(new TopicPartition(e[0], partition), CheckpointFile.parseOffset(file, line, e[2]));
-                    line++;
-                }
-            }
+            points.putAll(CheckpointFile.readPartitionOffsets(file));
         } catch (CorruptLogException e) {
             if (!clean) {
                 LOG.warn("ignoring damaged {} ({}); every segment will be recovered", file, e.getMessage());

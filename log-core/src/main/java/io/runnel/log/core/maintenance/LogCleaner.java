@@ -118,7 +118,7 @@ final class LogCleaner {
                 ByteBuffer buf = s.buffer();
                 int limit = s.size();
                 for (int pos = 0; pos < limit; pos += view.sizeInBytes()) {
-                    view.wrap(buf, pos);
+                    wrapChecked(s, buf, pos, limit);
                     if (view.hasDeleteHorizon()) {
                         earliest = Math.min(earliest, view.baseTimestamp());
                     }
@@ -200,7 +200,7 @@ final class LogCleaner {
                 ByteBuffer buf = s.buffer();
                 int limit = s.size();
                 for (int pos = 0; pos < limit; pos += view.sizeInBytes()) {
-                    view.wrap(buf, pos);
+                    wrapChecked(s, buf, pos, limit);
                     if (view.lastOffset() < from || view.isControl()) {
                         continue;
                     }
@@ -224,6 +224,18 @@ final class LogCleaner {
             }
         }
         return to;
+    }
+
+    /** Wraps the batch at {@code pos}, whose length must lie within the segment's published size. */
+    private void wrapChecked(LogSegment s, ByteBuffer buf, int pos, int limit) {
+        if (limit - pos < RecordBatchDescriptor.HEADER_SIZE) {
+            throw new CorruptLogException(s.logFile(), pos, "torn batch header; compaction stopped");
+        }
+        view.wrap(buf, pos);
+        if (view.batchLength() < RecordBatchDescriptor.MIN_BATCH_LENGTH || view.sizeInBytes() > limit - pos) {
+            throw new CorruptLogException(s.logFile(), pos, "batch length " + view.batchLength()
+                    + " is invalid; compaction stopped");
+        }
     }
 
     private void checkBatch(LogSegment s, int pos) {
@@ -275,7 +287,7 @@ final class LogCleaner {
                         if (stop.getAsBoolean()) {
                             return new GroupResult(0, 0, Long.MAX_VALUE, false, 0);
                         }
-                        view.wrap(buf, pos);
+                        wrapChecked(s, buf, pos, limit);
                         int size = view.sizeInBytes();
                         checkBatch(s, pos);
                         BatchFilter.Outcome outcome = filter.filter(view, map, mapEnd, nowMs, deleteRetentionMs);

@@ -1,10 +1,8 @@
 package io.runnel.log.core.maintenance;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -99,22 +97,12 @@ public final class LogMaintenance implements Agent {
     }
 
     private static Map<TopicPartition, Long> readCheckpoint(Path file) {
-        Map<TopicPartition, Long> out = new HashMap<>();
         try {
-            List<String[]> entries = CheckpointFile.read(file, 3);
-            if (entries != null) {
-                int line = 2;
-                for (String[] e : entries) {
-                    int partition = (int) CheckpointFile.parseOffset(file, line, e[1]);
-                    out.put(new TopicPartition(e[0], partition), CheckpointFile.parseOffset(file, line, e[2]));
-                    line++;
-                }
-            }
+            return CheckpointFile.readPartitionOffsets(file);
         } catch (CorruptLogException e) {
             LOG.warn("ignoring damaged {} ({}); it is rebuilt", file, e.getMessage());
-            out.clear();
+            return new HashMap<>();
         }
-        return out;
     }
 
     /**
@@ -284,25 +272,24 @@ public final class LogMaintenance implements Agent {
 
     /** Writes every partition's start offset (those above 0). */
     public void writeStartOffsets() {
-        List<String[]> lines = new ArrayList<>();
+        Map<TopicPartition, Long> starts = new java.util.LinkedHashMap<>();
         for (Target t : targets.get()) {
-            long start = t.log().startOffset();
-            if (start > 0) {
-                lines.add(new String[] {t.id().topic(), Integer.toString(t.id().partition()), Long.toString(start)});
+            if (t.log().startOffset() > 0) {
+                starts.put(t.id(), t.log().startOffset());
             }
         }
-        CheckpointFile.write(dir.resolve(LOG_START_OFFSET_CHECKPOINT), lines);
+        CheckpointFile.writePartitionOffsets(dir.resolve(LOG_START_OFFSET_CHECKPOINT), starts);
     }
 
     /** Writes the first dirty offset of every compacted partition known. */
     public void writeCleanerOffsets() {
-        List<String[]> lines = new ArrayList<>();
+        Map<TopicPartition, Long> offsets = new java.util.LinkedHashMap<>();
         for (Target t : targets.get()) {
             Long offset = firstDirty.get(t.id());
             if (offset != null) {
-                lines.add(new String[] {t.id().topic(), Integer.toString(t.id().partition()), Long.toString(offset)});
+                offsets.put(t.id(), offset);
             }
         }
-        CheckpointFile.write(dir.resolve(CLEANER_OFFSET_CHECKPOINT), lines);
+        CheckpointFile.writePartitionOffsets(dir.resolve(CLEANER_OFFSET_CHECKPOINT), offsets);
     }
 }

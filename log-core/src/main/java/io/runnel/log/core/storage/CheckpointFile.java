@@ -113,6 +113,43 @@ public final class CheckpointFile {
     }
 
     /**
+     * Reads a {@code topic partition offset} checkpoint (recovery points, log start offsets,
+     * cleaner offsets); an absent file reads as empty.
+     *
+     * @param file the checkpoint file
+     * @return per partition, its offset
+     * @throws CorruptLogException when the file is not in the format (names the file and line)
+     */
+    public static java.util.Map<io.runnel.log.TopicPartition, Long> readPartitionOffsets(Path file) {
+        java.util.Map<io.runnel.log.TopicPartition, Long> out = new java.util.HashMap<>();
+        List<String[]> entries = read(file, 3);
+        if (entries != null) {
+            int line = 2;
+            for (String[] e : entries) {
+                int partition = (int) parseOffset(file, line, e[1]);
+                out.put(new io.runnel.log.TopicPartition(e[0], partition), parseOffset(file, line, e[2]));
+                line++;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes a {@code topic partition offset} checkpoint, durably.
+     *
+     * @param file    the checkpoint file
+     * @param offsets per partition, its offset
+     */
+    public static void writePartitionOffsets(Path file, java.util.Map<io.runnel.log.TopicPartition, Long> offsets) {
+        List<String[]> lines = new ArrayList<>(offsets.size());
+        for (java.util.Map.Entry<io.runnel.log.TopicPartition, Long> e : offsets.entrySet()) {
+            lines.add(new String[] {e.getKey().topic(), Integer.toString(e.getKey().partition()),
+                    Long.toString(e.getValue())});
+        }
+        write(file, lines);
+    }
+
+    /**
      * Parses a non-negative long field.
      *
      * @param file  the file, for the error
