@@ -130,6 +130,42 @@ class RetentionTest {
     }
 
     @Test
+    void retentionMsKeepsExactlyTheSegmentsItMustWhileTimeAndAppendsGoOn() throws Exception {
+        long minute = 60_000L;
+        long retention = 10 * minute;
+        AtomicLong now = new AtomicLong(1_700_000_000_000L);
+        try (CommitLog log = CommitLog.open(dir)) {
+            ((io.runnel.log.core.RunnelCommitLog) log).maintenance().setClock(now::get);
+            log.createTopic(TP.topic(), TopicConfig.builder().segmentBytes(SEGMENT).retentionMs(retention).build());
+            PartitionLog plog = partition(log);
+            List<Long> timestamps = new ArrayList<>();
+            int deleted = 0;
+            for (int round = 0; round < 60; round++) {
+                for (int i = 0; i < 100; i++) {
+                    timestamps.add(now.get());
+                    plog.appendRecord(now.get(), null, value(plog.endOffset()), Headers.empty());
+                }
+                deleted += log.runMaintenance().segmentsDeleted();
+                LogSegment[] segs = plog.segments();
+                for (int i = 0; i < segs.length - 1; i++) {
+                    assertTrue(now.get() - segs[i].largestTimestamp() <= retention, "round " + round + ": " + segs[i]
+                            + " outlived retention.ms");
+                }
+                // Nothing within retention.ms was deleted: the first kept offset is at or below the
+                // first record younger than it.
+                long firstYoung = 0;
+                while (now.get() - timestamps.get((int) firstYoung) > retention) {
+                    firstYoung++;
+                }
+                assertTrue(plog.startOffset() <= firstYoung, "round " + round + ": start " + plog.startOffset()
+                        + " is past the first record within retention.ms, " + firstYoung);
+                now.addAndGet(minute);
+            }
+            assertTrue(deleted > 5, "segments deleted as time went on: " + deleted);
+        }
+    }
+
+    @Test
     void consumersBeforeTheStartAreResetOrGetOffsetOutOfRange() throws Exception {
         try (CommitLog log = CommitLog.open(dir)) {
             log.createTopic(TP.topic(), TopicConfig.builder().segmentBytes(SEGMENT).retentionBytes(2L * SEGMENT).build());
