@@ -954,11 +954,15 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
             long base = group[0].baseOffset();
+            SegmentSwap.step(0);
             SegmentSwap.stagedToSwap(dir, base);
+            SegmentSwap.step(1);
             for (LogSegment s : group) {
                 s.renameForDelete();
             }
+            SegmentSwap.step(2);
             SegmentSwap.swapToLive(dir, base);
+            SegmentSwap.step(3);
             LogSegment cleaned = LogSegment.open(dir, base, config);
             LogSegment[] next = new LogSegment[segs.length - group.length + 1];
             System.arraycopy(segs, 0, next, 0, first);

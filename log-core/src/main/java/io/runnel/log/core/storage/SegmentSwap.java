@@ -50,7 +50,20 @@ public final class SegmentSwap {
     /** Suffix of a cleaned segment's files between staging and going live. */
     public static final String SWAP_SUFFIX = ".swap";
 
+    /** Test seam: a swap step after which {@link #step} throws, -1 for none. */
+    static volatile int failAfterStep = -1;
+
     private SegmentSwap() {
+    }
+
+    /**
+     * Marks the end of a swap step (0: the cleaned segment is staged; 1: staged files are swap files; 2: old segments renamed
+     * {@code .deleted}; 3: swap files live); tests make it throw to leave that state on disk.
+     */
+    static void step(int step) {
+        if (failAfterStep == step) {
+            throw new IllegalStateException("injected failure after swap step " + step);
+        }
     }
 
     /**
