@@ -2,12 +2,14 @@ package io.runnel.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.server.util.KafkaScheduler;
 import org.apache.kafka.storage.internals.log.LogConfig;
@@ -87,6 +89,35 @@ public final class KafkaLog implements AutoCloseable {
      */
     public UnifiedLog log() {
         return log;
+    }
+
+    /**
+     * A batch as a producer sends it, for {@link #appendAsLeader}: a private copy, since Kafka
+     * stamps offsets into the batch it appends.
+     *
+     * @param batch one or more Kafka v2 batches, from position to limit (not modified)
+     * @return the copy
+     */
+    public static MemoryRecords producerBatch(ByteBuffer batch) {
+        ByteBuffer copy = ByteBuffer.allocate(batch.remaining());
+        copy.put(batch.duplicate()).flip();
+        return MemoryRecords.readableRecords(copy);
+    }
+
+    /**
+     * Appends a batch as the partition's leader, as a broker does for a produce request.
+     *
+     * @param records a batch of {@link #producerBatch}, which may be appended again and again
+     * @return the offset of its last record
+     */
+    public long appendAsLeader(MemoryRecords records) {
+        // Kafka stamped the offsets of the last append into the batch: a producer's batch has base offset 0.
+        records.buffer().putLong(0, 0L);
+        try {
+            return log.appendAsLeader(records, 0).lastOffset();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Closes the log as a broker does on a clean shutdown (segments trimmed), and its scheduler. */

@@ -1,8 +1,5 @@
 package io.runnel.benchmarks.append;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 import io.runnel.benchmarks.KafkaLog;
@@ -27,7 +24,6 @@ import org.openjdk.jmh.annotations.Fork;
 public class KafkaAppend extends AppendWorkload {
     private Path root;
     private KafkaLog kafka;
-    private UnifiedLog log;
     private ThreadLocal<MemoryRecords> one;
     private ThreadLocal<MemoryRecords> many;
 
@@ -35,15 +31,8 @@ public class KafkaAppend extends AppendWorkload {
     protected void open() {
         root = TempDirs.create("kafka-bench-");
         kafka = KafkaLog.open(root.resolve("bench-0"), 0, 0, false);
-        log = kafka.log();
-        one = ThreadLocal.withInitial(() -> copyOf(batchOf1));
-        many = ThreadLocal.withInitial(() -> copyOf(batchOfMany));
-    }
-
-    private static MemoryRecords copyOf(ByteBuffer batch) {
-        ByteBuffer copy = ByteBuffer.allocate(batch.remaining());
-        copy.put(batch.duplicate()).flip();
-        return MemoryRecords.readableRecords(copy);
+        one = ThreadLocal.withInitial(() -> KafkaLog.producerBatch(batchOf1));
+        many = ThreadLocal.withInitial(() -> KafkaLog.producerBatch(batchOfMany));
     }
 
     @Override
@@ -54,21 +43,11 @@ public class KafkaAppend extends AppendWorkload {
 
     @Override
     protected long appendOne() {
-        return append(one.get());
+        return kafka.appendAsLeader(one.get());
     }
 
     @Override
     protected long appendBatch() {
-        return append(many.get());
-    }
-
-    private long append(MemoryRecords records) {
-        // Kafka stamps offsets into the batch; a producer's batch arrives with base offset 0.
-        records.buffer().putLong(0, 0L);
-        try {
-            return log.appendAsLeader(records, 0).lastOffset();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return kafka.appendAsLeader(many.get());
     }
 }
