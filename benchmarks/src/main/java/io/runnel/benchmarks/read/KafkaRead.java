@@ -16,12 +16,11 @@ import org.apache.kafka.storage.internals.log.FetchDataInfo;
 import org.apache.kafka.storage.internals.log.UnifiedLog;
 
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Param;
 
 /**
  * Kafka's own log: {@link UnifiedLog#read} in fetches of 1 MiB up to the log end, as a broker
- * serves a fetch, then every batch of the fetched {@code FileRecords} (checked with
- * {@code ensureValid()} when {@code verifyCrc}, as a consumer with {@code check.crcs} does) and
+ * serves a fetch, then every batch of the fetched {@code FileRecords}, checked with
+ * {@code ensureValid()} (CRC included) as a consumer does by default ({@code check.crcs}), and
  * every record in it, as Kafka's own classes decode them. The log (Kafka's defaults) was filled
  * with {@code appendAsLeader} in batches of {@value #BATCH} and flushed.
  *
@@ -29,10 +28,6 @@ import org.openjdk.jmh.annotations.Param;
  */
 @Fork(value = 1, jvmArgsAppend = "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn")
 public class KafkaRead extends ReadWorkload {
-    /** Whether every batch's CRC-32C is checked as it is read. */
-    @Param({"true", "false"})
-    public boolean verifyCrc;
-
     private Path root;
     private KafkaLog kafka;
 
@@ -57,9 +52,7 @@ public class KafkaRead extends ReadWorkload {
             while (next < end) {
                 FetchDataInfo fetched = log.read(next, FETCH_BYTES, FetchIsolation.LOG_END, true);
                 for (RecordBatch b : fetched.records.batches()) {
-                    if (verifyCrc) {
-                        b.ensureValid();
-                    }
+                    b.ensureValid();
                     for (Record r : b) {
                         ByteBuffer v = r.value();
                         blackhole.consume(r.valueSize());
