@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -25,9 +26,11 @@ public final class ChronicleQueues implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final List<ExcerptAppender> appenders = new CopyOnWriteArrayList<>();
     private final ThreadLocal<ExcerptAppender> appender;
+    private final BytesStore<?, ?> value;
 
-    private ChronicleQueues(Path dir) {
+    private ChronicleQueues(Path dir, byte[] value) {
         this.dir = dir;
+        this.value = BytesStore.wrap(value);
         this.queue = SingleChronicleQueueBuilder.binary(dir).build();
         this.appender = ThreadLocal.withInitial(() -> {
             ExcerptAppender a = queue.createAppender();
@@ -39,10 +42,11 @@ public final class ChronicleQueues implements AutoCloseable {
     /**
      * Opens a new, empty queue.
      *
+     * @param value what {@link #appendValue()} appends
      * @return the queue
      */
-    public static ChronicleQueues create() {
-        return new ChronicleQueues(TempDirs.create("chronicle-bench-"));
+    public static ChronicleQueues create(byte[] value) {
+        return new ChronicleQueues(TempDirs.create("chronicle-bench-"), value);
     }
 
     /**
@@ -61,6 +65,17 @@ public final class ChronicleQueues implements AutoCloseable {
      */
     public ExcerptAppender appender() {
         return appender.get();
+    }
+
+    /**
+     * Appends the value as one excerpt through the calling thread's appender.
+     *
+     * @return the excerpt's index
+     */
+    public long appendValue() {
+        ExcerptAppender a = appender.get();
+        a.writeBytes(value);
+        return a.lastIndexAppended();
     }
 
     /** Closes the appenders and the queue, deletes its directory. */

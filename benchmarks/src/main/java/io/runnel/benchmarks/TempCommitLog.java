@@ -4,6 +4,9 @@ import java.nio.file.Path;
 
 import io.runnel.log.CommitLog;
 import io.runnel.log.FlushPolicy;
+import io.runnel.log.Producer;
+import io.runnel.log.ProducerConfig;
+import io.runnel.log.Serdes;
 import io.runnel.log.TopicConfig;
 import io.runnel.log.TopicPartition;
 import io.runnel.log.core.LogAccess;
@@ -60,6 +63,15 @@ public final class TempCommitLog implements AutoCloseable {
      */
     public CommitLog log() {
         return log;
+    }
+
+    /**
+     * A new producer of byte arrays with {@code linger.ms} 0 (the in-process default, stated).
+     *
+     * @return the producer; the caller closes it
+     */
+    public Producer<byte[], byte[]> producer() {
+        return log.producer(ProducerConfig.builder().lingerMs(0).build(), Serdes.bytes(), Serdes.bytes());
     }
 
     /**

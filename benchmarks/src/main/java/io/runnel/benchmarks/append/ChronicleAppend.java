@@ -2,8 +2,6 @@ package io.runnel.benchmarks.append;
 
 import io.runnel.benchmarks.ChronicleQueues;
 
-import net.openhft.chronicle.bytes.BytesStore;
-import net.openhft.chronicle.queue.ExcerptAppender;
 
 import org.openjdk.jmh.annotations.Fork;
 
@@ -14,20 +12,16 @@ import org.openjdk.jmh.annotations.Fork;
  *
  * <p>Thread-safe as JMH uses it: see {@link AppendWorkload}; each thread writes through its own appender.
  */
-@Fork(value = 1, jvmArgsAppend = {"-Dchronicle.analytics.disable=true",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-        "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-        "--add-opens=java.base/java.util=ALL-UNNAMED"})
+// Chronicle's flags, in its forks only (JMH takes them per class; see ChronicleQueues).
+@Fork(value = 1, jvmArgsAppend = {"-Dchronicle.analytics.disable=true", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+        "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED"})
 public class ChronicleAppend extends AppendWorkload {
     private ChronicleQueues queue;
-    private BytesStore<?, ?> bytes;
 
     @Override
     protected void open() {
-        queue = ChronicleQueues.create();
-        bytes = BytesStore.wrap(value);
+        queue = ChronicleQueues.create(value);
     }
 
     @Override
@@ -37,17 +31,15 @@ public class ChronicleAppend extends AppendWorkload {
 
     @Override
     protected long appendOne() {
-        ExcerptAppender appender = queue.appender();
-        appender.writeBytes(bytes);
-        return appender.lastIndexAppended();
+        return queue.appendValue();
     }
 
     @Override
     protected long appendBatch() {
-        ExcerptAppender appender = queue.appender();
+        long index = 0;
         for (int i = 0; i < BATCH; i++) {
-            appender.writeBytes(bytes);
+            index = queue.appendValue();
         }
-        return appender.lastIndexAppended();
+        return index;
     }
 }

@@ -17,7 +17,7 @@ import io.runnel.benchmarks.TempDirs;
  *
  * <p>Thread-safe as JMH uses it: see {@link AppendWorkload}; each thread has its own buffer.
  */
-public class RawChannelAppend extends AppendWorkload {
+public class RawChannelAppend extends RawAppend {
     /** The size of each write. */
     static final int CHUNK = 64 * 1024;
 
@@ -48,16 +48,7 @@ public class RawChannelAppend extends AppendWorkload {
     }
 
     @Override
-    protected long appendOne() {
-        return write(batchOf1);
-    }
-
-    @Override
-    protected long appendBatch() {
-        return write(batchOfMany);
-    }
-
-    private long write(ByteBuffer bytes) {
+    protected long write(ByteBuffer bytes) {
         ByteBuffer buffer = chunk.get();
         int length = bytes.limit();
         if (buffer.remaining() < length) {

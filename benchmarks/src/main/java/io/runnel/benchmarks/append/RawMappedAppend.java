@@ -23,7 +23,7 @@ import io.runnel.log.core.storage.MappedBuffers;
  *
  * <p>Thread-safe as JMH uses it: see {@link AppendWorkload}.
  */
-public class RawMappedAppend extends AppendWorkload {
+public class RawMappedAppend extends RawAppend {
     /** The size of each file, as Runnel's default segment. */
     static final long FILE_BYTES = 1L << 30;
 
@@ -63,16 +63,7 @@ public class RawMappedAppend extends AppendWorkload {
     }
 
     @Override
-    protected long appendOne() {
-        return write(batchOf1);
-    }
-
-    @Override
-    protected long appendBatch() {
-        return write(batchOfMany);
-    }
-
-    private long write(ByteBuffer bytes) {
+    protected long write(ByteBuffer bytes) {
         int length = bytes.limit();
         while (true) {
             Region r = region;

@@ -4,10 +4,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.runnel.benchmarks.TempCommitLog;
 import io.runnel.log.Producer;
-import io.runnel.log.ProducerConfig;
 import io.runnel.log.ProducerRecord;
 import io.runnel.log.RecordMetadata;
-import io.runnel.log.Serdes;
 
 /**
  * Runnel through its public API: one {@code Producer} ({@code linger.ms} 0, the in-process
@@ -26,7 +24,7 @@ public class RunnelClientAppend extends AppendWorkload {
     @Override
     protected void open() {
         temp = TempCommitLog.create(1);
-        producer = temp.log().producer(ProducerConfig.builder().lingerMs(0).build(), Serdes.bytes(), Serdes.bytes());
+        producer = temp.producer();
         record = ProducerRecord.of(TempCommitLog.TOPIC, value);
     }
 

@@ -2,8 +2,6 @@ package io.runnel.benchmarks.latency;
 
 import io.runnel.benchmarks.ChronicleQueues;
 
-import net.openhft.chronicle.bytes.BytesStore;
-import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.threads.Pauser;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -20,20 +18,16 @@ import org.openjdk.jmh.annotations.Fork;
  * <p>Not thread-safe: see {@link LatencyWorkload}; the appender belongs to the benchmark
  * thread, the tailer to the consumer thread.
  */
-@Fork(value = 1, jvmArgsAppend = {"-Dchronicle.analytics.disable=true",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-        "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-        "--add-opens=java.base/java.util=ALL-UNNAMED"})
+// Chronicle's flags, in its forks only (JMH takes them per class; see ChronicleQueues).
+@Fork(value = 1, jvmArgsAppend = {"-Dchronicle.analytics.disable=true", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+        "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED"})
 public class ChronicleLatency extends LatencyWorkload {
     private ChronicleQueues queue;
-    private BytesStore<?, ?> bytes;
 
     @Override
     protected void open() {
-        queue = ChronicleQueues.create();
-        bytes = BytesStore.wrap(value);
+        queue = ChronicleQueues.create(value);
     }
 
     @Override
@@ -43,9 +37,7 @@ public class ChronicleLatency extends LatencyWorkload {
 
     @Override
     protected long send() {
-        ExcerptAppender appender = queue.appender();
-        appender.writeBytes(bytes);
-        return appender.lastIndexAppended();
+        return queue.appendValue();
     }
 
     @Override

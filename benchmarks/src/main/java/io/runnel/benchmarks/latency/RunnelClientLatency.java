@@ -31,7 +31,7 @@ public class RunnelClientLatency extends LatencyWorkload {
     @Override
     protected void open() {
         temp = TempCommitLog.create(1);
-        producer = temp.log().producer(Serdes.bytes(), Serdes.bytes());
+        producer = temp.producer();
         record = new ProducerRecord<>(TempCommitLog.TOPIC, 0, null, null, value, null);
     }
 

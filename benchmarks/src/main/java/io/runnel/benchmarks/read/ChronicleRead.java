@@ -3,8 +3,6 @@ package io.runnel.benchmarks.read;
 import io.runnel.benchmarks.ChronicleQueues;
 
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.bytes.BytesStore;
-import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -18,22 +16,18 @@ import org.openjdk.jmh.annotations.Fork;
  *
  * <p>Not thread-safe: JMH state of one benchmark thread.
  */
-@Fork(value = 1, jvmArgsAppend = {"-Dchronicle.analytics.disable=true",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-        "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-        "--add-opens=java.base/java.util=ALL-UNNAMED"})
+// Chronicle's flags, in its forks only (JMH takes them per class; see ChronicleQueues).
+@Fork(value = 1, jvmArgsAppend = {"-Dchronicle.analytics.disable=true", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+        "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED"})
 public class ChronicleRead extends ReadWorkload {
     private ChronicleQueues queue;
 
     @Override
     protected void fill() {
-        queue = ChronicleQueues.create();
-        BytesStore<?, ?> bytes = BytesStore.wrap(value);
-        ExcerptAppender appender = queue.appender();
+        queue = ChronicleQueues.create(value);
         for (long i = records(); i > 0; i--) {
-            appender.writeBytes(bytes);
+            queue.appendValue();
         }
     }
 

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 import io.runnel.benchmarks.Batches;
+import io.runnel.benchmarks.RecordCounters;
 
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -67,27 +67,6 @@ public abstract class ReadWorkload {
     protected Blackhole blackhole;
 
     /**
-     * Records and value bytes read, reported by JMH as rates.
-     *
-     * <p>Not thread-safe: JMH state of one benchmark thread.
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Counters {
-        /** Records visited. */
-        public long records;
-        /** Value bytes of those records. */
-        public long payloadBytes;
-
-        /** JMH does not reset auxiliary counters itself. */
-        @Setup(Level.Iteration)
-        public void reset() {
-            records = 0;
-            payloadBytes = 0;
-        }
-    }
-
-    /**
      * Writes the topic, then checks that a read sees every record.
      *
      * @param blackhole receives what the checking read takes
@@ -142,11 +121,10 @@ public abstract class ReadWorkload {
      * @return the records read
      */
     @Benchmark
-    public long readAll(Counters counters, Blackhole blackhole) {
+    public long readAll(RecordCounters counters, Blackhole blackhole) {
         this.blackhole = blackhole;
         long records = scan();
-        counters.records += records;
-        counters.payloadBytes += records * recordSize;
+        counters.add(records, recordSize);
         return records;
     }
 }
