@@ -34,7 +34,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp benchmarks.jar io.runnel.benchmarks.BenchmarkReport quick|full [JMH options]
  * </pre>
  *
- * <p>{@code quick}: 1 fork, 1 warmup iteration of 1 s, 2 measured of 1 s, topics of 256 MiB for
+ * <p>{@code quick}: 1 fork, 2 warmup iterations of 1 s, 2 measured of 1 s, topics of 256 MiB for
  * the reads: under 10 minutes on 2 cores, to see where things stand. {@code full}: the settings
  * in the benchmarks' annotations (5 x 2 s warmup, 5 x 2 s measured, topics of 1 GiB). JMH options
  * given after the mode win over both (for example {@code -f 3}, a benchmark regex,
@@ -109,7 +109,7 @@ public final class BenchmarkReport {
             options.forks(1);
         }
         if (!cli.getWarmupIterations().hasValue()) {
-            options.warmupIterations(1);
+            options.warmupIterations(2);
         }
         if (!cli.getWarmupTime().hasValue()) {
             options.warmupTime(TimeValue.seconds(1));

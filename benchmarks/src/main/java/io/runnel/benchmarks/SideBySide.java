@@ -34,7 +34,7 @@ final class SideBySide {
 
     /** One benchmark result as the table sees it. */
     record Row(String workload, String contender, String method, Map<String, String> params, double value,
-               double p50) {
+               double p50, double allocPerRecord) {
         boolean matches(Row other) {
             if (!workload.equals(other.workload) || !method.equals(other.method)) {
                 return false;
@@ -84,7 +84,11 @@ final class SideBySide {
                 }
                 default -> value = primary.getScore();
             }
-            rows.add(new Row(workload, contender, parts[parts.length - 1], params, value, p50));
+            // gc.alloc.rate.norm is per operation: an operation is a record, except a whole read in "read".
+            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            double perRecord = alloc == null ? Double.NaN
+                    : workload.equals("read") ? alloc.getScore() * primary.getScore() / value : alloc.getScore();
+            rows.add(new Row(workload, contender, parts[parts.length - 1], params, value, p50, perRecord));
         }
         return rows;
     }

@@ -85,6 +85,19 @@ final class Targets {
                             : "Open after a crash proportional to the unflushed tail only (same tail: 100 segments within 1.5x of 1)",
                     growth <= 1.5, "100 segments take " + fmt(growth) + " the time of 1 (Kafka " + fmt(kafkaGrowth) + ")");
         }
+
+        StringBuilder alloc = new StringBuilder();
+        boolean allocMet = true;
+        for (String[] b : new String[][] {{"append", "oneRecord"}, {"append", "batchOf100"}, {"read", "readAll"}}) {
+            Row r = find(rows, b[0], "RunnelLog", b[1], "recordSize", "100");
+            double perRecord = r == null ? Double.NaN : r.allocPerRecord();
+            allocMet &= perRecord < 1.0;
+            alloc.append(alloc.length() == 0 ? "" : ", ").append(b[0]).append('.').append(b[1]).append(' ')
+                    .append(Double.isNaN(perRecord) ? "n/a" : String.format(Locale.ROOT, "%.3f", perRecord))
+                    .append(" B/record");
+        }
+        line(out, "No allocation per record on the low-level path (-prof gc, below 1 B/record at 100 B)", allocMet,
+                alloc.toString());
         return out.toString();
     }
 
