@@ -4,7 +4,7 @@
 # benchmarks/results/<time>-<mode>.json and .md (the report: side-by-side table with ratios, the
 # targets met or not, every result) and prints the report.
 #
-#   benchmarks/run.sh quick [JMH options]   # 1 fork, 2 x 1 s warmup, 2 x 1 s measured, 256 MiB topics: about 8 min
+#   benchmarks/run.sh quick [JMH options]   # 1 fork, 2 x 1 s warmup, 2 x 1 s measured, 256 MiB topics: under 10 min
 #   benchmarks/run.sh full  [JMH options]   # the annotations' settings: 5 x 2 s warmup, 5 x 2 s measured, 1 GiB topics
 #
 # JMH options after the mode win, e.g. a regex and parameters: run.sh quick 'append\.' -p recordSize=100
