@@ -19,7 +19,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * class that uses it carries them in {@code @Fork(jvmArgsAppend = ...)}, so that they reach
  * Chronicle's forked JVMs only, never Runnel's.
  *
- * <p>Thread-safe: {@link #appender()} gives each thread its own appender.
+ * <p>Thread-safe: {@link #appendValue()} writes through the calling thread's own appender.
  */
 public final class ChronicleQueues implements AutoCloseable {
     private final Path dir;
@@ -56,15 +56,6 @@ public final class ChronicleQueues implements AutoCloseable {
      */
     public SingleChronicleQueue queue() {
         return queue;
-    }
-
-    /**
-     * The calling thread's appender, created on its first call.
-     *
-     * @return the appender
-     */
-    public ExcerptAppender appender() {
-        return appender.get();
     }
 
     /**

@@ -26,17 +26,13 @@ import org.apache.kafka.storage.log.metrics.BrokerTopicStats;
  * manager gives it). Settings are Kafka's defaults (1 GiB segments, 10 MiB indexes, an index
  * entry every 4 KiB, no flush by count or time) unless a segment size is given.
  *
+ * <p>Kafka reports every segment it loads or rolls at INFO: its benchmark classes set
+ * {@code org.apache.kafka} to WARN in their forks.
+ *
  * <p>Not thread-safe to open and close (one benchmark thread does both); the {@link UnifiedLog}
  * it hands out is thread-safe, as in a broker.
  */
 public final class KafkaLog implements AutoCloseable {
-    static {
-        // Kafka reports every segment it loads or rolls at INFO.
-        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
-            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
-        }
-    }
-
     private final KafkaScheduler scheduler;
     private final BrokerTopicStats stats;
     private final UnifiedLog log;
