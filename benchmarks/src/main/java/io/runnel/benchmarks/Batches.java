@@ -13,7 +13,7 @@ import io.runnel.log.core.record.RecordBatchWriter;
  *
  * <p>Thread-safe: stateless.
  */
-final class Batches {
+public final class Batches {
     private Batches() {
     }
 
@@ -23,7 +23,7 @@ final class Batches {
      * @param size the length
      * @return the bytes
      */
-    static byte[] value(int size) {
+    public static byte[] value(int size) {
         byte[] bytes = new byte[size];
         new SplittableRandom(size).nextBytes(bytes);
         return bytes;
@@ -38,7 +38,7 @@ final class Batches {
      * @param timestamp every record's timestamp
      * @return the batch
      */
-    static ByteBuffer encode(int records, byte[] value, long timestamp) {
+    public static ByteBuffer encode(int records, byte[] value, long timestamp) {
         int capacity = RecordBatchDescriptor.HEADER_SIZE;
         for (int i = 0; i < records; i++) {
             capacity += RecordBatchWriter.sizeOfRecord(0, i, -1, value.length, Headers.empty());

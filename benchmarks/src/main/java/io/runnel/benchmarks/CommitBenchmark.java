@@ -1,17 +1,12 @@
 package io.runnel.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.runnel.log.CommitLog;
 import io.runnel.log.Consumer;
@@ -69,11 +64,7 @@ public class CommitBenchmark {
     /** Opens a log in a new directory; the member joins and takes every partition. */
     @Setup(Level.Trial)
     public void open() {
-        try {
-            dir = Files.createTempDirectory("runnel-commit-bench-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dir = TempDirs.create("runnel-commit-bench-");
         log = CommitLog.builder(dir)
                 .flushPolicy("always".equals(flushPolicy) ? FlushPolicy.always() : FlushPolicy.none())
                 .open();
@@ -94,11 +85,7 @@ public class CommitBenchmark {
     public void close() {
         consumer.close();
         log.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TempDirs.delete(dir);
     }
 
     /**

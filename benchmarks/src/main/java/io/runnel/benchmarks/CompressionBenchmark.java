@@ -11,7 +11,6 @@ import io.runnel.log.core.record.RecordBatchView;
 import io.runnel.log.core.record.RecordBatchWriter;
 import io.runnel.log.core.record.RecordCursor;
 
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -59,27 +58,6 @@ public class CompressionBenchmark {
     private final ByteBuffer target = ByteBuffer.allocateDirect(64 * 1024);
     private final ByteBuffer batch = ByteBuffer.allocateDirect(64 * 1024);
 
-    /**
-     * Records and value bytes per batch encoded or read, reported by JMH as rates.
-     *
-     * <p>Not thread-safe: JMH state of one benchmark thread.
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Counters {
-        /** Records encoded or visited. */
-        public long records;
-        /** Value bytes of those records. */
-        public long payloadBytes;
-
-        /** JMH does not reset auxiliary counters itself. */
-        @Setup(Level.Iteration)
-        public void reset() {
-            records = 0;
-            payloadBytes = 0;
-        }
-    }
-
     /** Builds the values and one batch to decompress. */
     @Setup
     public void setUp() {
@@ -114,9 +92,8 @@ public class CompressionBenchmark {
      * @return its size
      */
     @Benchmark
-    public int encodeAndCompress(Counters counters) {
-        counters.records += RECORDS;
-        counters.payloadBytes += RECORDS * VALUE_SIZE;
+    public int encodeAndCompress(RecordCounters counters) {
+        counters.add(RECORDS, VALUE_SIZE);
         return encode(target);
     }
 
@@ -127,7 +104,7 @@ public class CompressionBenchmark {
      * @param counters  counts the records
      */
     @Benchmark
-    public void decompressAndIterate(Blackhole blackhole, Counters counters) {
+    public void decompressAndIterate(Blackhole blackhole, RecordCounters counters) {
         RecordCursor c = cursor.reset(view.wrap(batch, 0));
         while (c.next()) {
             blackhole.consume(c.valueLength());

@@ -1,16 +1,9 @@
 package io.runnel.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.runnel.log.CommitLog;
-import io.runnel.log.FlushPolicy;
 import io.runnel.log.Producer;
 import io.runnel.log.ProducerConfig;
 import io.runnel.log.ProducerRecord;
@@ -41,14 +34,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * threads together.
  *
  * <ul>
- *   <li>{@code *SendAndJoin}: {@code send(record).join()} per record, {@code linger.ms = 0}: a
- *       synchronous append. One thread appends each record as a batch of its own; two threads
- *       share batches when one appends while the other sends.</li>
  *   <li>{@code *SendBurstJoinLast}: {@value #BURST} sends, then a join of the last future
  *       (records of one thread to one partition complete in order), {@code linger.ms = 0}.</li>
- *   <li>{@code *SendBurstJoinLastLinger5}: the same with the default {@code linger.ms = 5}:
+ *   <li>{@code *SendBurstJoinLastLinger5}: the same with {@code linger.ms = 5} (Kafka's default):
  *       full batches go out at once, the burst's last batch waits for its linger.</li>
  * </ul>
+ *
+ * <p>{@code send(record).join()} per record, and bursts of 100, are measured side by side with
+ * the other contenders by {@code append.RunnelClientAppend}.
  *
  * <p>Each iteration's log is deleted in {@code @TearDown} (the topic is deleted first, so that
  * closing does not fsync gigabytes).
@@ -65,15 +58,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ProducerBenchmark {
     /** Records sent before a burst waits for its last one. */
     static final int BURST = 1000;
-    private static final String TOPIC = "bench";
+    private static final String TOPIC = TempCommitLog.TOPIC;
 
     /** Value bytes of each record (the key is null). */
     @Param({"100", "1024"})
     public int recordSize;
 
     private byte[] value;
-    private Path dir;
-    private CommitLog log;
+    private TempCommitLog temp;
     private Producer<byte[], byte[]> immediate;
     private Producer<byte[], byte[]> lingering;
 
@@ -81,13 +73,8 @@ public class ProducerBenchmark {
     @Setup(Level.Iteration)
     public void open() {
         value = Batches.value(recordSize);
-        try {
-            dir = Files.createTempDirectory("runnel-bench-producer-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        log = CommitLog.builder(dir).flushPolicy(FlushPolicy.none()).open();
-        log.createTopic(TOPIC, 1);
+        temp = TempCommitLog.create(1);
+        CommitLog log = temp.log();
         immediate = log.producer(ProducerConfig.builder().lingerMs(0).build(), Serdes.bytes(), Serdes.bytes());
         lingering = log.producer(ProducerConfig.builder().lingerMs(5).build(), Serdes.bytes(), Serdes.bytes());
     }
@@ -97,19 +84,7 @@ public class ProducerBenchmark {
     public void delete() {
         immediate.close();
         lingering.close();
-        log.deleteTopic(TOPIC);
-        log.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
-    }
-
-    private RecordMetadata sendAndJoin() {
-        return immediate.send(ProducerRecord.of(TOPIC, value)).join();
+        temp.close();
     }
 
     private RecordMetadata burst(Producer<byte[], byte[]> producer) {
@@ -118,28 +93,6 @@ public class ProducerBenchmark {
             last = producer.send(ProducerRecord.of(TOPIC, value));
         }
         return last.join();
-    }
-
-    /**
-     * One thread: send, then wait for the append.
-     *
-     * @return the record's metadata
-     */
-    @Benchmark
-    @Threads(1)
-    public RecordMetadata oneThreadSendAndJoin() {
-        return sendAndJoin();
-    }
-
-    /**
-     * Two threads: send, then wait for the append.
-     *
-     * @return the record's metadata
-     */
-    @Benchmark
-    @Threads(2)
-    public RecordMetadata twoThreadsSendAndJoin() {
-        return sendAndJoin();
     }
 
     /**

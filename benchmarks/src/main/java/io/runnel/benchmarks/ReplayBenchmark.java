@@ -1,13 +1,7 @@
 package io.runnel.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.runnel.log.CommitLog;
 import io.runnel.log.ConsumerRecord;
@@ -16,11 +10,8 @@ import io.runnel.log.RecordViewHandler;
 import io.runnel.log.ReplayHandler;
 import io.runnel.log.ReplayResult;
 import io.runnel.log.Serdes;
-import io.runnel.log.TopicPartition;
-import io.runnel.log.core.LogAccess;
 import io.runnel.log.core.storage.PartitionLog;
 
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,7 +56,7 @@ public class ReplayBenchmark {
     static final long LOG_BYTES = 256L << 20;
     /** Partitions of the topic. */
     static final int PARTITIONS = 4;
-    private static final String TOPIC = "replay";
+    private static final String TOPIC = TempCommitLog.TOPIC;
 
     /** Value bytes of each record (the key is null). */
     @Param({"100"})
@@ -75,7 +66,7 @@ public class ReplayBenchmark {
     @Param({"1", "100"})
     public int recordsPerBatch;
 
-    private Path dir;
+    private TempCommitLog temp;
     private CommitLog log;
     private long expectedRecords;
 
@@ -83,27 +74,6 @@ public class ReplayBenchmark {
     private Blackhole blackhole;
     private final RecordViewHandler views = this::onView;
     private final ReplayHandler<byte[], byte[]> records = this::onRecord;
-
-    /**
-     * Records and value bytes replayed, reported by JMH as rates.
-     *
-     * <p>Not thread-safe: JMH state of one benchmark thread.
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Counters {
-        /** Records handed to the handler. */
-        public long records;
-        /** Value bytes of those records. */
-        public long payloadBytes;
-
-        /** JMH does not reset auxiliary counters itself. */
-        @Setup(Level.Iteration)
-        public void reset() {
-            records = 0;
-            payloadBytes = 0;
-        }
-    }
 
     /**
      * Opens a log in a new temporary directory, fills the topic, flushes it, and checks that a
@@ -114,17 +84,12 @@ public class ReplayBenchmark {
     @Setup(Level.Trial)
     public void fill(Blackhole blackhole) {
         this.blackhole = blackhole;
-        try {
-            dir = Files.createTempDirectory("runnel-replay-bench-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        log = CommitLog.open(dir);
-        log.createTopic(TOPIC, PARTITIONS);
+        temp = TempCommitLog.create(PARTITIONS);
+        log = temp.log();
         ByteBuffer batch = Batches.encode(recordsPerBatch, Batches.value(recordSize), System.currentTimeMillis());
         long batchesPerPartition = LOG_BYTES / PARTITIONS / batch.remaining();
         for (int p = 0; p < PARTITIONS; p++) {
-            PartitionLog partition = ((LogAccess) log).partitionLog(new TopicPartition(TOPIC, p));
+            PartitionLog partition = temp.partitionLog(p);
             for (long i = 0; i < batchesPerPartition; i++) {
                 partition.append(batch);
             }
@@ -140,14 +105,7 @@ public class ReplayBenchmark {
     /** Closes the log and deletes it. */
     @TearDown(Level.Trial)
     public void deleteLog() {
-        log.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
+        temp.close();
     }
 
     /**
@@ -158,7 +116,7 @@ public class ReplayBenchmark {
      * @return the replay's result
      */
     @Benchmark
-    public ReplayResult replayViews(Counters counters, Blackhole blackhole) {
+    public ReplayResult replayViews(RecordCounters counters, Blackhole blackhole) {
         this.blackhole = blackhole;
         return count(log.replayViews(TOPIC, views), counters);
     }
@@ -171,14 +129,13 @@ public class ReplayBenchmark {
      * @return the replay's result
      */
     @Benchmark
-    public ReplayResult replayRecords(Counters counters, Blackhole blackhole) {
+    public ReplayResult replayRecords(RecordCounters counters, Blackhole blackhole) {
         this.blackhole = blackhole;
         return count(log.replay(TOPIC, Serdes.bytes(), Serdes.bytes(), records), counters);
     }
 
-    private ReplayResult count(ReplayResult result, Counters counters) {
-        counters.records += result.records();
-        counters.payloadBytes += result.records() * recordSize;
+    private ReplayResult count(ReplayResult result, RecordCounters counters) {
+        counters.add(result.records(), recordSize);
         return result;
     }
 

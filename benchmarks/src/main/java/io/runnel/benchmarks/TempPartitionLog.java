@@ -1,14 +1,9 @@
 package io.runnel.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.runnel.log.FlushPolicy;
 import io.runnel.log.TopicPartition;
@@ -22,7 +17,7 @@ import io.runnel.log.core.storage.PartitionLog;
  *
  * <p>Not thread-safe: opened and closed by one benchmark thread.
  */
-final class TempPartitionLog implements AutoCloseable {
+public final class TempPartitionLog implements AutoCloseable {
     private static final TopicPartition PARTITION = new TopicPartition("bench", 0);
 
     private final Path root;
@@ -42,13 +37,8 @@ final class TempPartitionLog implements AutoCloseable {
      *
      * @return the open log
      */
-    static TempPartitionLog create() {
-        Path root;
-        try {
-            root = Files.createTempDirectory("runnel-bench-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public static TempPartitionLog create() {
+        Path root = TempDirs.create("runnel-bench-");
         ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "runnel-bench-flusher");
             t.setDaemon(true);
@@ -65,7 +55,7 @@ final class TempPartitionLog implements AutoCloseable {
         return new TempPartitionLog(root, flusher, reserver, log);
     }
 
-    PartitionLog log() {
+    public PartitionLog log() {
         return log;
     }
 
@@ -83,16 +73,6 @@ final class TempPartitionLog implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while closing " + root, e);
         }
-        deleteTree(root);
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
+        TempDirs.delete(root);
     }
 }
