@@ -929,6 +929,9 @@ public final class LogSegment {
         }
         ByteBuffer buf = buffer();
         while (pos < limit) {
+            if (limit - pos < HEADER_SIZE) {
+                throw new CorruptLogException(logFile, pos, "torn batch header inside the published log");
+            }
             view.wrap(buf, pos);
             if (view.sizeInBytes() > limit - pos || view.batchLength() < MIN_BATCH_LENGTH) {
                 throw new CorruptLogException(logFile, pos, "batch length " + view.batchLength() + " is invalid");

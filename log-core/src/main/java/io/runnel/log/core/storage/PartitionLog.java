@@ -675,6 +675,10 @@ public final class PartitionLog implements AutoCloseable {
                     }
                     ByteBuffer buf = seg.buffer();
                     while (pos < limit) {
+                        if (limit - pos < HEADER_SIZE) {
+                            throw new CorruptLogException(seg.logFile(), pos, "torn batch header: " + (limit - pos)
+                                    + " bytes before the published end " + limit);
+                        }
                         view.wrap(buf, pos);
                         int size = view.sizeInBytes();
                         if (view.batchLength() < MIN_BATCH_LENGTH || size > limit - pos) {
