@@ -640,7 +640,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     /**
      * Waits for the background thread to end. The caller holds the admin lock, which a
      * background task may be waiting for (the checkpoint takes it), so the lock is released while
-     * waiting, in steps of 10 ms: such a task then gets it, finds the log closed and ends.
+     * waiting, in steps of 1 ms: such a task then gets it, finds the log closed and ends.
      *
      * @return false when the thread had not ended after {@code timeoutMs}
      */
@@ -651,7 +651,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             if (leftMs <= 0) {
                 return false;
             }
-            adminLock.wait(Math.min(10, leftMs));
+            adminLock.wait(1);
         }
         return true;
     }
