@@ -418,7 +418,11 @@ public final class LogSegment {
         return new TimeIndex(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes(), writable);
     }
 
-    /** Rebuilds both indexes from the (already validated) batches, by Kafka's rule. */
+    /**
+     * Rebuilds both indexes from the batches, by Kafka's rule. After recovery the batches were
+     * validated; in a segment trusted after a clean shutdown they were not, so indexing stops at
+     * the first batch whose offsets do not follow (reads find that batch and report it).
+     */
     private void rebuildIndexes(OffsetIndex oi, TimeIndex ti, ByteBuffer buf) {
         oi.reset();
         ti.reset();
@@ -427,6 +431,7 @@ public final class LogSegment {
         int lastIndexEntry = 0;
         long maxTs = TimeIndex.NO_TIMESTAMP;
         long maxTsOffset = -1;
+        long previousLast = baseOffset - 1;
         int limit = size;
         while (pos < limit) {
             if (limit - pos < HEADER_SIZE) {
@@ -434,9 +439,12 @@ public final class LogSegment {
             }
             view.wrap(buf, pos);
             int batchSize = view.sizeInBytes();
-            if (view.batchLength() < MIN_BATCH_LENGTH || batchSize > limit - pos) {
+            if (view.batchLength() < MIN_BATCH_LENGTH || batchSize > limit - pos || view.baseOffset() <= previousLast
+                    || view.lastOffset() < view.baseOffset() || view.lastOffset() - baseOffset > Integer.MAX_VALUE
+                    || oi.isFull() || ti.isFull()) {
                 break;
             }
+            previousLast = view.lastOffset();
             if (view.maxTimestamp() > maxTs) {
                 maxTs = view.maxTimestamp();
                 maxTsOffset = view.lastOffset();
