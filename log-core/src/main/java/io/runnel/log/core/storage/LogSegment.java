@@ -1,6 +1,7 @@
 package io.runnel.log.core.storage;
 
 import static io.runnel.log.core.record.RecordBatchDescriptor.HEADER_SIZE;
+import static io.runnel.log.core.record.RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET;
 import static io.runnel.log.core.record.RecordBatchDescriptor.LOG_OVERHEAD;
 import static io.runnel.log.core.record.RecordBatchDescriptor.MAGIC_V2;
 import static io.runnel.log.core.record.RecordBatchDescriptor.MIN_BATCH_LENGTH;
@@ -582,12 +583,18 @@ public final class LogSegment {
             return baseOffset;
         }
         ByteBuffer buf = buffer();
-        int pos = offsetIndex().lastPosition();
+        OffsetIndex oi = offsetIndex();
+        int pos = oi.lastPosition();
         RecordBatchView view = new RecordBatchView();
         long next = baseOffset;
         boolean first = true;
         while (pos < limit) {
-            String problem = checkBatch(view, buf, pos, limit, first ? baseOffset : next, !first && !config.compacted());
+            String problem = checkBatch(view, buf, pos, limit, first ? baseOffset : next,
+                    !config.compacted() && (!first || pos == 0));
+            if (problem == null && first && pos > 0 && view.lastOffset() != oi.lastOffset()) {
+                problem = "the offset index's last entry names offset " + oi.lastOffset() + ", the batch there ends at "
+                        + view.lastOffset();
+            }
             first = false;
             if (problem != null) {
                 throw new CorruptLogException(logFile, pos, problem);
@@ -885,12 +892,18 @@ public final class LogSegment {
      */
     public int translateOffset(long offset, RecordBatchView view, int limit) {
         ByteBuffer buf = buffer();
-        int pos = offsetIndex().lookup(offset);
-        if (pos > 0 && !plausibleBatchAt(buf, pos, limit, offset)) {
-            LOG.warn("offset index of {} points to position {} which holds no batch for offset {}; scanning from 0",
-                    logFile, pos, offset);
+        OffsetIndex oi = offsetIndex();
+        int pos = oi.lookup(offset);
+        long anchor = pos > 0 ? oi.lookupOffset(offset) : -1;
+        if (pos > 0 && !batchEndsAt(buf, pos, limit, anchor)) {
+            LOG.warn("offset index of {} points to position {} which holds no batch ending at offset {}; scanning from 0",
+                    logFile, pos, anchor);
             pos = 0;
         }
+        // Base offsets lie outside the CRC: each batch must follow the one before (from the segment's
+        // base offset, or from the index entry's batch), or a damaged one would hand out wrong offsets.
+        boolean dense = !config.compacted();
+        long previousLast = (pos > 0 ? buf.getLong(pos) : baseOffset) - 1;
         while (pos < limit) {
             if (limit - pos < HEADER_SIZE) {
                 throw new CorruptLogException(logFile, pos, "torn batch header inside the published log");
@@ -900,21 +913,27 @@ public final class LogSegment {
             if (view.batchLength() < MIN_BATCH_LENGTH || batchSize > limit - pos) {
                 throw new CorruptLogException(logFile, pos, "batch length " + view.batchLength() + " is invalid");
             }
+            if (dense ? view.baseOffset() != previousLast + 1 : view.baseOffset() <= previousLast) {
+                throw new CorruptLogException(logFile, pos, "batch base offset " + view.baseOffset()
+                        + " does not follow offset " + previousLast);
+            }
             if (view.lastOffset() >= offset) {
                 return pos;
             }
+            previousLast = view.lastOffset();
             pos += batchSize;
         }
         return -1;
     }
 
-    private static boolean plausibleBatchAt(ByteBuffer buf, int pos, int limit, long offset) {
+    private static boolean batchEndsAt(ByteBuffer buf, int pos, int limit, long lastOffset) {
         if (pos >= limit || limit - pos < HEADER_SIZE) {
             return false;
         }
         int batchLength = buf.getInt(pos + 8);
         return batchLength >= MIN_BATCH_LENGTH && batchLength <= limit - pos - LOG_OVERHEAD
-                && buf.get(pos + 16) == MAGIC_V2 && buf.getLong(pos) <= offset;
+                && buf.get(pos + 16) == MAGIC_V2
+                && buf.getLong(pos) + buf.getInt(pos + LAST_OFFSET_DELTA_OFFSET) == lastOffset;
     }
 
     /**

@@ -674,6 +674,7 @@ public final class PartitionLog implements AutoCloseable {
                         continue;
                     }
                     ByteBuffer buf = seg.buffer();
+                    boolean follows = false;
                     while (pos < limit) {
                         if (limit - pos < HEADER_SIZE) {
                             throw new CorruptLogException(seg.logFile(), pos, "torn batch header: " + (limit - pos)
@@ -685,6 +686,12 @@ public final class PartitionLog implements AutoCloseable {
                             throw new CorruptLogException(seg.logFile(), pos, "batch length " + view.batchLength()
                                     + " runs past the published end " + limit);
                         }
+                        // Base offsets lie outside the CRC: a damaged one must not hand out wrong offsets.
+                        if (follows && (config.compacted() ? view.baseOffset() < next : view.baseOffset() != next)) {
+                            throw new CorruptLogException(seg.logFile(), pos, "batch base offset " + view.baseOffset()
+                                    + " does not follow offset " + (next - 1));
+                        }
+                        follows = true;
                         if (view.baseOffset() >= end) {
                             return next;
                         }
