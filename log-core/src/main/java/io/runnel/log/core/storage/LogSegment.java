@@ -320,7 +320,8 @@ public final class LogSegment {
                     || !Files.exists(SegmentFiles.timeIndexFile(dir, baseOffset));
             OffsetIndex oi = openOffsetIndex(true);
             TimeIndex ti = openTimeIndex(true);
-            if ((missing && size > 0) || oi.sanityCheck(size) != null || ti.sanityCheck(size) != null) {
+            if ((missing && size > 0) || oi.sanityCheck(size) != null || ti.sanityCheck(size) != null
+                    || timeIndexContradictsLog(oi, ti, m.buffer()) != null) {
                 rebuildIndexes(oi, ti, m.buffer());
             }
             // Indexes loaded read-only before (a reader may still use them) close with the segment.
@@ -389,6 +390,9 @@ public final class LogSegment {
                     problem = ti.sanityCheck(size);
                 }
                 if (problem == null) {
+                    problem = timeIndexContradictsLog(oi, ti, buffer());
+                }
+                if (problem == null) {
                     timeIndex = ti;
                     offsetIndex = oi;
                     return;
@@ -417,6 +421,44 @@ public final class LogSegment {
 
     private TimeIndex openTimeIndex(boolean writable) throws IOException {
         return new TimeIndex(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes(), writable);
+    }
+
+    /**
+     * Checks the time index's last entry against the log: it must name the last offset of a batch
+     * whose largest timestamp it holds, and no later batch may be newer (it is the segment's
+     * largest timestamp, which retention and {@code offsetsForTimes} rely on). An empty time index
+     * of a segment with timestamps fails too. Reads the batch headers from the offset index's entry
+     * before that batch to the end: a few batches, unless timestamps go back. Never throws for bad
+     * bytes.
+     *
+     * @return null when consistent, else what is wrong
+     */
+    private String timeIndexContradictsLog(OffsetIndex oi, TimeIndex ti, ByteBuffer buf) {
+        boolean empty = ti.entries() == 0;
+        long ts = empty ? TimeIndex.NO_TIMESTAMP : ti.lastTimestamp();
+        long offset = empty ? baseOffset : ti.lastOffset();
+        RecordBatchView view = new RecordBatchView();
+        boolean found = empty;
+        int limit = size;
+        for (int pos = empty ? 0 : oi.lookup(offset); pos < limit; pos += view.sizeInBytes()) {
+            if (limit - pos < HEADER_SIZE || pos < 0) {
+                return "no whole batch at position " + pos;
+            }
+            view.wrap(buf, pos);
+            if (view.batchLength() < MIN_BATCH_LENGTH || view.sizeInBytes() > limit - pos) {
+                return "no whole batch at position " + pos;
+            }
+            if (!found && view.lastOffset() >= offset) {
+                if (view.lastOffset() != offset || view.maxTimestamp() != ts) {
+                    return "the time index's last entry (" + ts + ", " + offset + ") is not a batch of the log";
+                }
+                found = true;
+            } else if (found && view.maxTimestamp() > ts) {
+                return "batch at position " + pos + " is newer (" + view.maxTimestamp() + ") than the time index's"
+                        + " last entry (" + ts + ")";
+            }
+        }
+        return found ? null : "the time index's last entry (" + ts + ", " + offset + ") is past the log";
     }
 
     /**
@@ -949,12 +991,23 @@ public final class LogSegment {
      */
     public long findOffsetByTimestamp(long timestamp, long startingOffset, RecordBatchView view, RecordCursor cursor) {
         int limit = size;
-        long from = Math.max(timeIndex().lookup(timestamp), startingOffset);
+        long indexed = timeIndex().lookup(timestamp);
+        long from = Math.max(indexed, startingOffset);
         int pos = translateOffset(from, view, limit);
         if (pos < 0) {
             return -1;
         }
         ByteBuffer buf = buffer();
+        if (indexed > baseOffset && indexed >= startingOffset) {
+            // The entry must be the batch ending at that offset, no newer than the target: else
+            // the index is damaged and scanning from it could skip the answer.
+            view.wrap(buf, pos);
+            if (view.lastOffset() != indexed || view.maxTimestamp() > timestamp) {
+                LOG.warn("time index of {} names offset {} for timestamp {}, which its batches contradict; scanning",
+                        logFile, indexed, timestamp);
+                pos = translateOffset(Math.max(baseOffset, startingOffset), view, limit);
+            }
+        }
         while (pos < limit) {
             if (limit - pos < HEADER_SIZE) {
                 throw new CorruptLogException(logFile, pos, "torn batch header inside the published log");
