@@ -306,6 +306,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
 
     @Override
     public Topic createTopic(String name, TopicConfig config) {
+        Objects.requireNonNull(name, "name");
         TopicNames.validate(name);
         Objects.requireNonNull(config, "config");
         RunnelTopic topic = createTopicInternal(name, config);
@@ -378,6 +379,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
 
     @Override
     public void deleteTopic(String name) {
+        Objects.requireNonNull(name, "name");
         TopicNames.validate(name, true);
         if (name.equals(CommittedOffsets.TOPIC)) {
             throw new InvalidTopicException("topic " + name + " holds the committed offsets of consumer groups "
