@@ -208,12 +208,15 @@ public interface Consumer<K, V> extends AutoCloseable {
 
     /**
      * How many records of an assigned partition are not read yet: its end offset minus this
-     * consumer's position.
+     * consumer's position. When the partition has no position yet, it is set first, as
+     * {@link #position(TopicPartition)} does.
      *
      * @param partition an assigned partition
      * @return the number of records after the position, at least 0
-     * @throws NullPointerException  if {@code partition} is null
-     * @throws IllegalStateException if the partition is not assigned to this consumer
+     * @throws NullPointerException          if {@code partition} is null
+     * @throws IllegalStateException         if the partition is not assigned to this consumer
+     * @throws NoOffsetForPartitionException if there is no position to start from and the reset
+     *                                       policy is {@link OffsetReset#NONE}
      */
     long lag(TopicPartition partition);
 
