@@ -396,6 +396,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             TopicMetadataStore.write(dir, next);
             topics.remove(name);
             topicView = Map.copyOf(topics);
+            topic.markDeleted();
             String tag = "." + UUID.randomUUID().toString().replace("-", "") + SegmentFiles.DELETE_DIR_SUFFIX;
             for (RunnelPartition p : topic.runnelPartitions()) {
                 p.markDeleted();
