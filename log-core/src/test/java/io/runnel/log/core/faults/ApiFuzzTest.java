@@ -562,6 +562,14 @@ class ApiFuzzTest {
             consumerCall(c, "Consumer.");
         }
 
+        /**
+         * A consumer method: "every method except wakeup() and close() throws LogClosedException
+         * once the consumer or its log is closed", so after the log's close it must throw.
+         */
+        void consumerMethod(String name, Set<Class<?>> allowed, Bounded.ThrowingRunnable body) {
+            closing(name, allowed, body);
+        }
+
         void consumerCall(Consumer<String, String> c, String prefix) {
             switch (rnd.nextInt(14)) {
                 case 0 -> {
@@ -572,24 +580,24 @@ class ApiFuzzTest {
                     }
                     Collection<String> arg = rnd.nextInt(20) == 0 ? null : topics;
                     if (rnd.nextBoolean()) {
-                        call(prefix + "subscribe", consumerDocumented(NullPointerException.class,
+                        consumerMethod(prefix + "subscribe", consumerDocumented(NullPointerException.class,
                                 InvalidTopicException.class, InvalidConfigException.class, IllegalStateException.class),
                                 () -> c.subscribe(arg));
                     } else {
                         RebalanceListener listener = rnd.nextInt(10) == 0 ? null : new CommittingListener(c);
-                        call(prefix + "subscribe with listener", consumerDocumented(NullPointerException.class,
+                        consumerMethod(prefix + "subscribe with listener", consumerDocumented(NullPointerException.class,
                                 InvalidTopicException.class, InvalidConfigException.class, IllegalStateException.class),
                                 () -> c.subscribe(arg, listener));
                     }
                 }
                 case 1 -> {
                     List<TopicPartition> tps = topicPartitions();
-                    call(prefix + "assign", consumerDocumented(NullPointerException.class, UnknownTopicException.class,
+                    consumerMethod(prefix + "assign", consumerDocumented(NullPointerException.class, UnknownTopicException.class,
                             IllegalStateException.class), () -> c.assign(rnd.nextInt(20) == 0 ? null : tps));
                 }
                 case 2, 3, 4, 5 -> {
                     Duration timeout = timeout();
-                    call(prefix + "poll", consumerDocumented(NullPointerException.class, IllegalArgumentException.class,
+                    consumerMethod(prefix + "poll", consumerDocumented(NullPointerException.class, IllegalArgumentException.class,
                             IllegalStateException.class, InvalidConfigException.class, WakeupException.class,
                             NoOffsetForPartitionException.class, OffsetOutOfRangeException.class,
                             SerializationException.class, StorageException.class, CorruptLogException.class,
@@ -605,13 +613,13 @@ class ApiFuzzTest {
                     TopicPartition tp = pick(new ArrayList<>(safeAssignment(c)));
                     TopicPartition target = rnd.nextInt(4) == 0 ? safeTopicPartition() : tp;
                     long offset = offset();
-                    call(prefix + "seek", consumerDocumented(NullPointerException.class, IllegalArgumentException.class,
+                    consumerMethod(prefix + "seek", consumerDocumented(NullPointerException.class, IllegalArgumentException.class,
                             IllegalStateException.class), () -> c.seek(target, offset));
                 }
                 case 7 -> {
                     List<TopicPartition> tps = rnd.nextBoolean() ? new ArrayList<>(safeAssignment(c)) : topicPartitions();
                     boolean begin = rnd.nextBoolean();
-                    call(prefix + (begin ? "seekToBeginning" : "seekToEnd"), consumerDocumented(
+                    consumerMethod(prefix + (begin ? "seekToBeginning" : "seekToEnd"), consumerDocumented(
                             NullPointerException.class, IllegalStateException.class, UnknownTopicException.class),
                             () -> {
                                 if (begin) {
@@ -623,12 +631,12 @@ class ApiFuzzTest {
                 }
                 case 8 -> {
                     TopicPartition tp = rnd.nextBoolean() ? pick(new ArrayList<>(safeAssignment(c))) : safeTopicPartition();
-                    call(prefix + "position", consumerDocumented(NullPointerException.class, IllegalStateException.class,
+                    consumerMethod(prefix + "position", consumerDocumented(NullPointerException.class, IllegalStateException.class,
                             NoOffsetForPartitionException.class, UnknownTopicException.class), () -> c.position(tp));
-                    call(prefix + "lag", consumerDocumented(NullPointerException.class, IllegalStateException.class,
+                    consumerMethod(prefix + "lag", consumerDocumented(NullPointerException.class, IllegalStateException.class,
                             NoOffsetForPartitionException.class, UnknownTopicException.class), () -> c.lag(tp));
                 }
-                case 9 -> call(prefix + "commitSync", consumerDocumented(InvalidConfigException.class,
+                case 9 -> consumerMethod(prefix + "commitSync", consumerDocumented(InvalidConfigException.class,
                         IllegalStateException.class, StorageException.class), c::commitSync);
                 case 10 -> {
                     Map<TopicPartition, Long> offsets = new HashMap<>();
@@ -637,14 +645,14 @@ class ApiFuzzTest {
                             offsets.put(tp, rnd.nextInt(10) == 0 ? -1L : (long) rnd.nextInt(100));
                         }
                     }
-                    call(prefix + "commitSync(offsets)", consumerDocumented(NullPointerException.class,
+                    consumerMethod(prefix + "commitSync(offsets)", consumerDocumented(NullPointerException.class,
                             IllegalArgumentException.class, InvalidConfigException.class, IllegalStateException.class,
                             UnknownTopicException.class, StorageException.class),
                             () -> c.commitSync(rnd.nextInt(20) == 0 ? null : offsets));
                 }
                 case 11 -> {
                     TopicPartition tp = safeTopicPartition();
-                    call(prefix + "committed", consumerDocumented(NullPointerException.class,
+                    consumerMethod(prefix + "committed", consumerDocumented(NullPointerException.class,
                             InvalidConfigException.class), () -> c.committed(tp));
                 }
                 case 12 -> {
@@ -654,11 +662,11 @@ class ApiFuzzTest {
                             ts.put(tp, timestamp());
                         }
                     }
-                    call(prefix + "offsetsForTimes", consumerDocumented(NullPointerException.class,
+                    consumerMethod(prefix + "offsetsForTimes", consumerDocumented(NullPointerException.class,
                             IllegalArgumentException.class, UnknownTopicException.class),
                             () -> c.offsetsForTimes(ts));
                 }
-                default -> call(prefix + "assignment", consumerDocumented(), c::assignment);
+                default -> consumerMethod(prefix + "assignment", consumerDocumented(), c::assignment);
             }
         }
 
