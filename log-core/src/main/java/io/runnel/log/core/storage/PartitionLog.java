@@ -691,6 +691,13 @@ public final class PartitionLog implements AutoCloseable {
                             throw new CorruptLogException(seg.logFile(), pos, "batch base offset " + view.baseOffset()
                                     + " does not follow offset " + (next - 1));
                         }
+                        // A segment cut short (trusted, so not recovered) leaves a gap before the next one.
+                        if (!follows && !config.compacted() && view.baseOffset() > next) {
+                            throw new CorruptLogException(i > idx ? segs[i - 1].logFile() : seg.logFile(),
+                                    i > idx ? segs[i - 1].size() : pos, "offsets " + next + " to "
+                                    + (view.baseOffset() - 1) + " are missing: the next batch, in " + seg.logFile()
+                                    + ", starts at " + view.baseOffset());
+                        }
                         follows = true;
                         if (view.baseOffset() >= end) {
                             return next;
