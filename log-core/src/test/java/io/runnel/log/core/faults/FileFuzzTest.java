@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -40,6 +39,7 @@ import io.runnel.log.Serdes;
 import io.runnel.log.Topic;
 import io.runnel.log.TopicConfig;
 import io.runnel.log.TopicPartition;
+import io.runnel.log.core.testing.TestFiles;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -242,7 +242,8 @@ class FileFuzzTest {
     // ------------------------------------------------------------------ one case
 
     private void runCase(Path pristine, List<Path> files, Path work, Random rnd, String what) throws IOException {
-        copy(pristine, work, files);
+        TestFiles.deleteRecursively(work);
+        TestFiles.copyTree(pristine, work);
         Mode mode = Mode.values()[rnd.nextInt(Mode.values().length)];
         casesByMode.merge(mode, 1, Integer::sum);
         if (mode != Mode.CLEAN) {
@@ -317,15 +318,6 @@ class FileFuzzTest {
             case ".clean-shutdown" -> Kind.MARKER;
             default -> null; // .lock: never read
         };
-    }
-
-    private static void copy(Path from, Path to, List<Path> files) throws IOException {
-        LogDirs.deleteRecursively(to);
-        for (Path f : files) {
-            Path target = to.resolve(f);
-            Files.createDirectories(target.getParent());
-            Files.copy(from.resolve(f), target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private Outcome openAndCheck(Path work, Mode mode, List<Path> damaged, Random rnd, String context) {

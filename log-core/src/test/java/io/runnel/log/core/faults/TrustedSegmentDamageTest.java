@@ -89,6 +89,14 @@ class TrustedSegmentDamageTest {
         return back;
     }
 
+    /** Opens the log and reads it: the records before the damage, then corruption named in {@code file}. */
+    private void assertAReadReportsDamageIn(Path file) {
+        try (CommitLog log = CommitLog.open(root)) {
+            Ledger.ReadBack back = readExpectingCorruption(log);
+            assertEquals(file, back.failure().file(), back.failure().getMessage());
+        }
+    }
+
     @Test
     void aMiddleSegmentCutAtABatchBoundaryIsAGapThatReadsReportInsteadOfSkipping() throws IOException {
         Path middle = segments().get(1);
@@ -114,20 +122,14 @@ class TrustedSegmentDamageTest {
             f.seek(at);
             f.writeLong(base - 2); // outside the CRC: the batch still passes its CRC check
         }
-        try (CommitLog log = CommitLog.open(root)) {
-            Ledger.ReadBack back = readExpectingCorruption(log);
-            assertEquals(middle, back.failure().file(), back.failure().getMessage());
-        }
+        assertAReadReportsDamageIn(middle);
     }
 
     @Test
     void aFewBytesOfGarbageAfterARolledSegmentAreReportedAsCorruption() throws IOException {
         Path middle = segments().get(1);
         Files.write(middle, new byte[] {1, 2, 3, 4, 5}, java.nio.file.StandardOpenOption.APPEND);
-        try (CommitLog log = CommitLog.open(root)) {
-            Ledger.ReadBack back = readExpectingCorruption(log);
-            assertEquals(middle, back.failure().file(), back.failure().getMessage());
-        }
+        assertAReadReportsDamageIn(middle);
     }
 
     @Test
