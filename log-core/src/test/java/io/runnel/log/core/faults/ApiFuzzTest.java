@@ -844,6 +844,17 @@ class ApiFuzzTest {
                             }
                         }
                     });
+            closing("CommitLog.replayViews", documented(NullPointerException.class, IllegalArgumentException.class,
+                    UnknownTopicException.class, OffsetOutOfRangeException.class, CorruptLogException.class,
+                    LogClosedException.class), () -> {
+                        long[] bytes = {0};
+                        log.replayViews(topic, from, view -> {
+                            java.nio.ByteBuffer value = view.value();
+                            if (value != null && value.hasRemaining()) {
+                                bytes[0] += value.get(value.position()); // touches the mapping
+                            }
+                        });
+                    });
         }
 
         void describe() {
