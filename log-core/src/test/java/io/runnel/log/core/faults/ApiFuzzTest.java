@@ -418,8 +418,10 @@ class ApiFuzzTest {
             };
         }
 
+        /** An element of a list other threads may change: picked from a snapshot. */
         <T> T pick(List<T> list) {
-            return list.isEmpty() ? null : list.get(rnd.nextInt(list.size()));
+            List<T> snapshot = new ArrayList<>(list);
+            return snapshot.isEmpty() ? null : snapshot.get(rnd.nextInt(snapshot.size()));
         }
 
         // ------------------------------------------------------------------ producers
