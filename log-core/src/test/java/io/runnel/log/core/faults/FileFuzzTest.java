@@ -41,6 +41,7 @@ import io.runnel.log.TopicConfig;
 import io.runnel.log.TopicPartition;
 import io.runnel.log.core.testing.TestFiles;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +85,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The seed is printed; {@code -Dfuzz.files.seed=<seed>} replays every case,
  * {@code -Dfuzz.files.cases=<n>} sets how many run, {@code -Dfuzz.files.from=<n>} skips to case n.
  */
+@Tag("slow")
 class FileFuzzTest {
     private static final long SEED = Long.getLong("fuzz.files.seed", System.nanoTime());
     private static final int CASES = Integer.getInteger("fuzz.files.cases", 2000);
