@@ -116,6 +116,9 @@ public interface CommitLog extends AutoCloseable {
      *
      * @param name the topic name
      * @throws NullPointerException  if {@code name} is null
+     * @throws InvalidTopicException if the name is not a valid topic name, or names an internal
+     *                               topic (such as {@code __consumer_offsets}), which cannot be
+     *                               deleted
      * @throws UnknownTopicException if there is no topic of that name
      * @throws LogClosedException    if the log is closed
      * @throws StorageException      if the topic's files cannot be deleted

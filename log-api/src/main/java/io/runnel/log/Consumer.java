@@ -107,6 +107,9 @@ public interface Consumer<K, V> extends AutoCloseable {
      *                                       is {@link OffsetReset#NONE}
      * @throws OffsetOutOfRangeException     if a position is no longer in the log and the reset
      *                                       policy is {@link OffsetReset#NONE}
+     * @throws UnknownTopicException         if the topic of a partition given to
+     *                                       {@link #assign(Collection)} was deleted (a subscribed
+     *                                       consumer loses such partitions instead)
      * @throws SerializationException        if a record cannot be deserialised: the records
      *                                       before it are returned first, then a poll throws
      *                                       this, naming the record, with the position left at
@@ -135,6 +138,7 @@ public interface Consumer<K, V> extends AutoCloseable {
      * @param partitions assigned partitions
      * @throws NullPointerException  if {@code partitions} or an element is null
      * @throws IllegalStateException if a partition is not assigned to this consumer
+     * @throws UnknownTopicException if a partition's topic was deleted
      */
     void seekToBeginning(Collection<TopicPartition> partitions);
 
@@ -145,6 +149,7 @@ public interface Consumer<K, V> extends AutoCloseable {
      * @param partitions assigned partitions
      * @throws NullPointerException  if {@code partitions} or an element is null
      * @throws IllegalStateException if a partition is not assigned to this consumer
+     * @throws UnknownTopicException if a partition's topic was deleted
      */
     void seekToEnd(Collection<TopicPartition> partitions);
 
@@ -159,6 +164,8 @@ public interface Consumer<K, V> extends AutoCloseable {
      * @throws IllegalStateException         if the partition is not assigned to this consumer
      * @throws NoOffsetForPartitionException if there is no position to start from and the reset
      *                                       policy is {@link OffsetReset#NONE}
+     * @throws UnknownTopicException         if the partition has no position yet and its topic was
+     *                                       deleted
      */
     long position(TopicPartition partition);
 
@@ -208,12 +215,16 @@ public interface Consumer<K, V> extends AutoCloseable {
 
     /**
      * How many records of an assigned partition are not read yet: its end offset minus this
-     * consumer's position.
+     * consumer's position. When the partition has no position yet, it is set first, as
+     * {@link #position(TopicPartition)} does.
      *
      * @param partition an assigned partition
      * @return the number of records after the position, at least 0
-     * @throws NullPointerException  if {@code partition} is null
-     * @throws IllegalStateException if the partition is not assigned to this consumer
+     * @throws NullPointerException          if {@code partition} is null
+     * @throws IllegalStateException         if the partition is not assigned to this consumer
+     * @throws NoOffsetForPartitionException if there is no position to start from and the reset
+     *                                       policy is {@link OffsetReset#NONE}
+     * @throws UnknownTopicException         if the partition's topic was deleted
      */
     long lag(TopicPartition partition);
 

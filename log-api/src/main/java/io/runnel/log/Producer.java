@@ -47,7 +47,11 @@ public interface Producer<K, V> extends AutoCloseable {
      * records into the operating system; it does not fsync beyond what the {@link FlushPolicy}
      * does.
      *
-     * @throws LogClosedException if the producer is closed
+     * @throws LogClosedException    if the producer is closed
+     * @throws IllegalStateException if called from a callback of one of this producer's send
+     *                               futures that runs on the thread appending its batch (a
+     *                               non-async {@code whenComplete} or {@code thenAccept}): it would
+     *                               wait for itself; use the async variants of those methods
      */
     void flush();
 

@@ -353,6 +353,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
 
     @Override
     public Topic createTopic(String name, TopicConfig config) {
+        Objects.requireNonNull(name, "name");
         TopicNames.validate(name);
         Objects.requireNonNull(config, "config");
         RunnelTopic topic = createTopicInternal(name, config);
@@ -425,6 +426,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
 
     @Override
     public void deleteTopic(String name) {
+        Objects.requireNonNull(name, "name");
         TopicNames.validate(name, true);
         if (name.equals(CommittedOffsets.TOPIC)) {
             throw new InvalidTopicException("topic " + name + " holds the committed offsets of consumer groups "
@@ -441,6 +443,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             TopicMetadataStore.write(dir, next);
             topics.remove(name);
             topicView = Map.copyOf(topics);
+            topic.markDeleted();
             String tag = "." + UUID.randomUUID().toString().replace("-", "") + SegmentFiles.DELETE_DIR_SUFFIX;
             for (RunnelPartition p : topic.runnelPartitions()) {
                 p.markDeleted();
@@ -694,7 +697,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     /**
      * Waits for the background thread to end. The caller holds the admin lock, which a
      * background task may be waiting for (the checkpoint takes it), so the lock is released while
-     * waiting, in steps of 10 ms: such a task then gets it, finds the log closed and ends.
+     * waiting, in steps of 1 ms: such a task then gets it, finds the log closed and ends.
      *
      * @return false when the thread had not ended after {@code timeoutMs}
      */
@@ -705,7 +708,7 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             if (leftMs <= 0) {
                 return false;
             }
-            adminLock.wait(Math.min(10, leftMs));
+            adminLock.wait(1);
         }
         return true;
     }

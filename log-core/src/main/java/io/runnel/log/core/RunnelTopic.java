@@ -2,6 +2,7 @@ package io.runnel.log.core;
 
 import java.util.List;
 
+import io.runnel.log.LogClosedException;
 import io.runnel.log.Partition;
 import io.runnel.log.Topic;
 import io.runnel.log.TopicConfig;
@@ -16,6 +17,7 @@ final class RunnelTopic implements Topic {
     private final String name;
     private final TopicConfig config;
     private final List<RunnelPartition> partitions;
+    private volatile boolean deleted;
 
     RunnelTopic(String name, TopicConfig config, List<RunnelPartition> partitions) {
         this.name = name;
@@ -40,7 +42,22 @@ final class RunnelTopic implements Topic {
 
     @Override
     public Partition partition(int id) {
+        ensureLive();
         return runnelPartition(id);
+    }
+
+    /** Marks the topic deleted: its public methods then throw, as its javadoc says. */
+    void markDeleted() {
+        deleted = true;
+    }
+
+    private void ensureLive() {
+        if (deleted) {
+            throw new UnknownTopicException("topic " + name + " was deleted");
+        }
+        if (partitions.get(0).log().isClosed()) {
+            throw new LogClosedException("topic " + name + " is closed: its log was closed");
+        }
     }
 
     RunnelPartition runnelPartition(int id) {
@@ -53,6 +70,7 @@ final class RunnelTopic implements Topic {
 
     @Override
     public List<Partition> partitions() {
+        ensureLive();
         return List.copyOf(partitions);
     }
 

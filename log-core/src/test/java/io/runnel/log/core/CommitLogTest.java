@@ -130,7 +130,7 @@ class CommitLogTest {
                 InvalidTopicException e = assertThrows(InvalidTopicException.class, () -> log.createTopic(bad, 1), bad);
                 assertFalse(e.getMessage().isBlank());
             }
-            assertThrows(InvalidTopicException.class, () -> log.createTopic(null, 1));
+            assertThrows(NullPointerException.class, () -> log.createTopic(null, 1), "as the javadoc says");
             assertThrows(InvalidConfigException.class, () -> log.createTopic("zero", 0));
             assertThrows(InvalidConfigException.class, () -> log.createTopic("neg", -3));
             log.createTopic("x".repeat(249), 1);

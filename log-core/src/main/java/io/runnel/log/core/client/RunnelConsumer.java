@@ -200,7 +200,16 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public Set<TopicPartition> assignment() {
+        ensureNotClosed();
         return fetcher.assignment();
+    }
+
+    /** For the calls that need no ownership: the consumer and its log must be open. */
+    private void ensureNotClosed() {
+        if (closed) {
+            throw new LogClosedException("consumer is closed");
+        }
+        log.ensureOpenForClients();
     }
 
     // ------------------------------------------------------------------ poll
@@ -339,6 +348,7 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
     @Override
     public Map<TopicPartition, OptionalLong> offsetsForTimes(Map<TopicPartition, Long> timestamps) {
         Objects.requireNonNull(timestamps, "timestamps");
+        ensureNotClosed();
         Map<TopicPartition, OptionalLong> out = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, Long> e : timestamps.entrySet()) {
             TopicPartition tp = Objects.requireNonNull(e.getKey(), "partition");

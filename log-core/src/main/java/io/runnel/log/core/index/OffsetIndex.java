@@ -83,6 +83,19 @@ public final class OffsetIndex extends AbstractIndex {
     }
 
     /**
+     * The offset of the entry {@link #lookup(long)} starts from: the last entry whose offset is at
+     * most the target.
+     *
+     * @param targetOffset an absolute offset
+     * @return that entry's absolute offset, or -1 when there is none
+     */
+    public long lookupOffset(long targetOffset) {
+        ByteBuffer buf = buffer();
+        int n = largestLowerBound(buf, entries(), targetOffset);
+        return n < 0 ? -1 : keyAt(buf, n);
+    }
+
+    /**
      * The last entry's offset, or the base offset when empty.
      *
      * @return an absolute offset

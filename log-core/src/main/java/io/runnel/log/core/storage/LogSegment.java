@@ -1,6 +1,7 @@
 package io.runnel.log.core.storage;
 
 import static io.runnel.log.core.record.RecordBatchDescriptor.HEADER_SIZE;
+import static io.runnel.log.core.record.RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET;
 import static io.runnel.log.core.record.RecordBatchDescriptor.LOG_OVERHEAD;
 import static io.runnel.log.core.record.RecordBatchDescriptor.MAGIC_V2;
 import static io.runnel.log.core.record.RecordBatchDescriptor.MIN_BATCH_LENGTH;
@@ -326,7 +327,8 @@ public final class LogSegment {
                     || !Files.exists(SegmentFiles.timeIndexFile(dir, baseOffset));
             OffsetIndex oi = openOffsetIndex(true);
             TimeIndex ti = openTimeIndex(true);
-            if ((missing && size > 0) || oi.sanityCheck(size) != null || ti.sanityCheck(size) != null) {
+            if ((missing && size > 0) || oi.sanityCheck(size) != null || ti.sanityCheck(size) != null
+                    || timeIndexContradictsLog(oi, ti, m.buffer()) != null) {
                 rebuildIndexes(oi, ti, m.buffer());
             }
             // Indexes loaded read-only before (a reader may still use them) close with the segment.
@@ -395,6 +397,9 @@ public final class LogSegment {
                     problem = ti.sanityCheck(size);
                 }
                 if (problem == null) {
+                    problem = timeIndexContradictsLog(oi, ti, buffer());
+                }
+                if (problem == null) {
                     timeIndex = ti;
                     offsetIndex = oi;
                     return;
@@ -425,7 +430,49 @@ public final class LogSegment {
         return new TimeIndex(current(SegmentFiles.timeIndexFile(dir, baseOffset)), baseOffset, config.segmentIndexBytes(), writable);
     }
 
-    /** Rebuilds both indexes from the (already validated) batches, by Kafka's rule. */
+    /**
+     * Checks the time index's last entry against the log: it must name the last offset of a batch
+     * whose largest timestamp it holds, and no later batch may be newer (it is the segment's
+     * largest timestamp, which retention and {@code offsetsForTimes} rely on). An empty time index
+     * of a segment with timestamps fails too. Reads the batch headers from the offset index's entry
+     * before that batch to the end: a few batches, unless timestamps go back. Never throws for bad
+     * bytes.
+     *
+     * @return null when consistent, else what is wrong
+     */
+    private String timeIndexContradictsLog(OffsetIndex oi, TimeIndex ti, ByteBuffer buf) {
+        boolean empty = ti.entries() == 0;
+        long ts = empty ? TimeIndex.NO_TIMESTAMP : ti.lastTimestamp();
+        long offset = empty ? baseOffset : ti.lastOffset();
+        RecordBatchView view = new RecordBatchView();
+        boolean found = empty;
+        int limit = size;
+        for (int pos = empty ? 0 : oi.lookup(offset); pos < limit; pos += view.sizeInBytes()) {
+            if (limit - pos < HEADER_SIZE || pos < 0) {
+                return "no whole batch at position " + pos;
+            }
+            view.wrap(buf, pos);
+            if (view.batchLength() < MIN_BATCH_LENGTH || view.sizeInBytes() > limit - pos) {
+                return "no whole batch at position " + pos;
+            }
+            if (!found && view.lastOffset() >= offset) {
+                if (view.lastOffset() != offset || view.maxTimestamp() != ts) {
+                    return "the time index's last entry (" + ts + ", " + offset + ") is not a batch of the log";
+                }
+                found = true;
+            } else if (found && view.maxTimestamp() > ts) {
+                return "batch at position " + pos + " is newer (" + view.maxTimestamp() + ") than the time index's"
+                        + " last entry (" + ts + ")";
+            }
+        }
+        return found ? null : "the time index's last entry (" + ts + ", " + offset + ") is past the log";
+    }
+
+    /**
+     * Rebuilds both indexes from the batches, by Kafka's rule. After recovery the batches were
+     * validated; in a segment trusted after a clean shutdown they were not, so indexing stops at
+     * the first batch whose offsets do not follow (reads find that batch and report it).
+     */
     private void rebuildIndexes(OffsetIndex oi, TimeIndex ti, ByteBuffer buf) {
         oi.reset();
         ti.reset();
@@ -434,6 +481,7 @@ public final class LogSegment {
         int lastIndexEntry = 0;
         long maxTs = TimeIndex.NO_TIMESTAMP;
         long maxTsOffset = -1;
+        long previousLast = baseOffset - 1;
         int limit = size;
         while (pos < limit) {
             if (limit - pos < HEADER_SIZE) {
@@ -441,9 +489,12 @@ public final class LogSegment {
             }
             view.wrap(buf, pos);
             int batchSize = view.sizeInBytes();
-            if (view.batchLength() < MIN_BATCH_LENGTH || batchSize > limit - pos) {
+            if (view.batchLength() < MIN_BATCH_LENGTH || batchSize > limit - pos || view.baseOffset() <= previousLast
+                    || view.lastOffset() < view.baseOffset() || view.lastOffset() - baseOffset > Integer.MAX_VALUE
+                    || oi.isFull() || ti.isFull()) {
                 break;
             }
+            previousLast = view.lastOffset();
             if (view.maxTimestamp() > maxTs) {
                 maxTs = view.maxTimestamp();
                 maxTsOffset = view.lastOffset();
@@ -581,12 +632,18 @@ public final class LogSegment {
             return baseOffset;
         }
         ByteBuffer buf = buffer();
-        int pos = offsetIndex().lastPosition();
+        OffsetIndex oi = offsetIndex();
+        int pos = oi.lastPosition();
         RecordBatchView view = new RecordBatchView();
         long next = baseOffset;
         boolean first = true;
         while (pos < limit) {
-            String problem = checkBatch(view, buf, pos, limit, first ? baseOffset : next, !first && !config.compacted());
+            String problem = checkBatch(view, buf, pos, limit, first ? baseOffset : next,
+                    !config.compacted() && (!first || pos == 0));
+            if (problem == null && first && pos > 0 && view.lastOffset() != oi.lastOffset()) {
+                problem = "the offset index's last entry names offset " + oi.lastOffset() + ", the batch there ends at "
+                        + view.lastOffset();
+            }
             first = false;
             if (problem != null) {
                 throw new CorruptLogException(logFile, pos, problem);
@@ -884,12 +941,18 @@ public final class LogSegment {
      */
     public int translateOffset(long offset, RecordBatchView view, int limit) {
         ByteBuffer buf = buffer();
-        int pos = offsetIndex().lookup(offset);
-        if (pos > 0 && !plausibleBatchAt(buf, pos, limit, offset)) {
-            LOG.warn("offset index of {} points to position {} which holds no batch for offset {}; scanning from 0",
-                    logFile, pos, offset);
+        OffsetIndex oi = offsetIndex();
+        int pos = oi.lookup(offset);
+        long anchor = pos > 0 ? oi.lookupOffset(offset) : -1;
+        if (pos > 0 && !batchEndsAt(buf, pos, limit, anchor)) {
+            LOG.warn("offset index of {} points to position {} which holds no batch ending at offset {}; scanning from 0",
+                    logFile, pos, anchor);
             pos = 0;
         }
+        // Base offsets lie outside the CRC: each batch must follow the one before (from the segment's
+        // base offset, or from the index entry's batch), or a damaged one would hand out wrong offsets.
+        boolean dense = !config.compacted();
+        long previousLast = (pos > 0 ? buf.getLong(pos) : baseOffset) - 1;
         while (pos < limit) {
             if (limit - pos < HEADER_SIZE) {
                 throw new CorruptLogException(logFile, pos, "torn batch header inside the published log");
@@ -899,21 +962,27 @@ public final class LogSegment {
             if (view.batchLength() < MIN_BATCH_LENGTH || batchSize > limit - pos) {
                 throw new CorruptLogException(logFile, pos, "batch length " + view.batchLength() + " is invalid");
             }
+            if (dense ? view.baseOffset() != previousLast + 1 : view.baseOffset() <= previousLast) {
+                throw new CorruptLogException(logFile, pos, "batch base offset " + view.baseOffset()
+                        + " does not follow offset " + previousLast);
+            }
             if (view.lastOffset() >= offset) {
                 return pos;
             }
+            previousLast = view.lastOffset();
             pos += batchSize;
         }
         return -1;
     }
 
-    private static boolean plausibleBatchAt(ByteBuffer buf, int pos, int limit, long offset) {
+    private static boolean batchEndsAt(ByteBuffer buf, int pos, int limit, long lastOffset) {
         if (pos >= limit || limit - pos < HEADER_SIZE) {
             return false;
         }
         int batchLength = buf.getInt(pos + 8);
         return batchLength >= MIN_BATCH_LENGTH && batchLength <= limit - pos - LOG_OVERHEAD
-                && buf.get(pos + 16) == MAGIC_V2 && buf.getLong(pos) <= offset;
+                && buf.get(pos + 16) == MAGIC_V2
+                && buf.getLong(pos) + buf.getInt(pos + LAST_OFFSET_DELTA_OFFSET) == lastOffset;
     }
 
     /**
@@ -929,13 +998,27 @@ public final class LogSegment {
      */
     public long findOffsetByTimestamp(long timestamp, long startingOffset, RecordBatchView view, RecordCursor cursor) {
         int limit = size;
-        long from = Math.max(timeIndex().lookup(timestamp), startingOffset);
+        long indexed = timeIndex().lookup(timestamp);
+        long from = Math.max(indexed, startingOffset);
         int pos = translateOffset(from, view, limit);
         if (pos < 0) {
             return -1;
         }
         ByteBuffer buf = buffer();
+        if (indexed > baseOffset && indexed >= startingOffset) {
+            // The entry must be the batch ending at that offset, no newer than the target: else
+            // the index is damaged and scanning from it could skip the answer.
+            view.wrap(buf, pos);
+            if (view.lastOffset() != indexed || view.maxTimestamp() > timestamp) {
+                LOG.warn("time index of {} names offset {} for timestamp {}, which its batches contradict; scanning",
+                        logFile, indexed, timestamp);
+                pos = translateOffset(Math.max(baseOffset, startingOffset), view, limit);
+            }
+        }
         while (pos < limit) {
+            if (limit - pos < HEADER_SIZE) {
+                throw new CorruptLogException(logFile, pos, "torn batch header inside the published log");
+            }
             view.wrap(buf, pos);
             if (view.sizeInBytes() > limit - pos || view.batchLength() < MIN_BATCH_LENGTH) {
                 throw new CorruptLogException(logFile, pos, "batch length " + view.batchLength() + " is invalid");

@@ -700,13 +700,31 @@ public final class PartitionLog implements AutoCloseable {
                         continue;
                     }
                     ByteBuffer buf = seg.buffer();
+                    boolean follows = false;
                     while (pos < limit) {
+                        if (limit - pos < HEADER_SIZE) {
+                            throw new CorruptLogException(seg.logFile(), pos, "torn batch header: " + (limit - pos)
+                                    + " bytes before the published end " + limit);
+                        }
                         view.wrap(buf, pos);
                         int size = view.sizeInBytes();
                         if (view.batchLength() < MIN_BATCH_LENGTH || size > limit - pos) {
                             throw new CorruptLogException(seg.logFile(), pos, "batch length " + view.batchLength()
                                     + " runs past the published end " + limit);
                         }
+                        // Base offsets lie outside the CRC: a damaged one must not hand out wrong offsets.
+                        if (follows && (config.compacted() ? view.baseOffset() < next : view.baseOffset() != next)) {
+                            throw new CorruptLogException(seg.logFile(), pos, "batch base offset " + view.baseOffset()
+                                    + " does not follow offset " + (next - 1));
+                        }
+                        // A segment cut short (trusted, so not recovered) leaves a gap before the next one.
+                        if (!follows && !config.compacted() && view.baseOffset() > next) {
+                            throw new CorruptLogException(i > idx ? segs[i - 1].logFile() : seg.logFile(),
+                                    i > idx ? segs[i - 1].size() : pos, "offsets " + next + " to "
+                                    + (view.baseOffset() - 1) + " are missing: the next batch, in " + seg.logFile()
+                                    + ", starts at " + view.baseOffset());
+                        }
+                        follows = true;
                         if (view.baseOffset() >= end) {
                             return next;
                         }

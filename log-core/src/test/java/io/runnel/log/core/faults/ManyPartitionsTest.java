@@ -3,11 +3,8 @@ package io.runnel.log.core.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import io.runnel.log.CommitLog;
 import io.runnel.log.Headers;
@@ -32,25 +29,9 @@ class ManyPartitionsTest {
     @TempDir
     Path dir;
 
-    private static long descriptorsUnder(Path root) throws IOException {
-        long n = 0;
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    if (Files.readSymbolicLink(fd).toString().startsWith(root.toString())) {
-                        n++;
-                    }
-                } catch (IOException e) {
-                    // closed while listing
-                }
-            }
-        }
-        return n;
-    }
-
     @Test
     void tenThousandPartitionsOpenWithoutADescriptorEachAndReopen() throws Exception {
-        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs Linux /proc");
+        Assumptions.assumeTrue(ProcessResources.available(), "needs Linux /proc");
         Path root = dir.toRealPath().resolve("log");
         TopicConfig config = TopicConfig.builder().partitions(PARTITIONS).segmentBytes(1 << 20)
                 .segmentIndexBytes(64 << 10).build();
@@ -65,7 +46,7 @@ class ManyPartitionsTest {
                 assertEquals(0, offset);
             }
             long appended = System.nanoTime();
-            long fds = descriptorsUnder(root);
+            long fds = ProcessResources.descriptorsUnder(root).size();
             System.out.printf("ManyPartitionsTest: create %d partitions %.0f ms, one append each %.0f ms, %d descriptors open%n",
                     PARTITIONS, (created - t0) / 1e6, (appended - created) / 1e6, fds);
             assertTrue(fds <= 4, "descriptors held by an open log of " + PARTITIONS + " partitions: " + fds);

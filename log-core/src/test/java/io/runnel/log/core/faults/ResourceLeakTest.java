@@ -3,13 +3,9 @@ package io.runnel.log.core.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import io.runnel.log.CommitLog;
 import io.runnel.log.ConsumerConfig;
@@ -33,46 +29,9 @@ class ResourceLeakTest {
     @TempDir
     Path dir;
 
-    private List<String> mappingsUnder(Path root) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            if (line.contains(root.toString())) {
-                out.add(line);
-            }
-        }
-        return out;
-    }
-
-    private List<String> descriptorsUnder(Path root) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    Path target = Files.readSymbolicLink(fd);
-                    if (target.toString().startsWith(root.toString())) {
-                        out.add(fd + " -> " + target);
-                    }
-                } catch (IOException e) {
-                    // closed while listing
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<String> runnelThreads() {
-        List<String> out = new ArrayList<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && t.getName().startsWith("runnel-")) {
-                out.add(t.getName());
-            }
-        }
-        return out;
-    }
-
     @Test
     void closeLeavesNoMappingDescriptorOrThreadBehind() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/maps")), "needs Linux /proc");
+        Assumptions.assumeTrue(ProcessResources.available(), "needs Linux /proc");
         Path root = dir.toRealPath();
         Path logDir = root.resolve("log");
         CommitLog log = CommitLog.open(logDir);
@@ -93,16 +52,12 @@ class ResourceLeakTest {
         }
         assertEquals(1000, read);
         assertTrue(log.topic("kept").orElseThrow().partition(0).offsetForTimestamp(0).isPresent());
-        assertTrue(!mappingsUnder(root).isEmpty(), "the open log maps its segments");
+        assertTrue(!ProcessResources.mappingsUnder(root).isEmpty(), "the open log maps its segments");
         log.deleteTopic("gone");
         log.close();
 
-        assertEquals(List.of(), mappingsUnder(root), "mappings left after close");
-        assertEquals(List.of(), descriptorsUnder(root), "descriptors left after close");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!runnelThreads().isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(List.of(), runnelThreads(), "threads left after close");
+        assertEquals(List.of(), ProcessResources.mappingsUnder(root), "mappings left after close");
+        assertEquals(List.of(), ProcessResources.descriptorsUnder(root), "descriptors left after close");
+        assertEquals(List.of(), ProcessResources.runnelThreadsAfter(Duration.ofSeconds(30)), "threads left after close");
     }
 }

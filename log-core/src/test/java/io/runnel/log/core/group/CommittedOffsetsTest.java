@@ -24,6 +24,7 @@ import io.runnel.log.FlushPolicy;
 import io.runnel.log.InvalidTopicException;
 import io.runnel.log.Serdes;
 import io.runnel.log.TopicPartition;
+import io.runnel.log.core.testing.TestFiles;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,7 +105,7 @@ class CommittedOffsetsTest {
         // (cut = -1) a byte of its records changed: the CRC catches it.
         for (long cut : new long[] {lastBatch + 1, lastBatch + 12, lastBatch + 61, (lastBatch + size) / 2, size - 1, -1}) {
             Path copy = Files.createTempDirectory(scratch, "cut");
-            copyTree(dir, copy);
+            TestFiles.copyTree(dir, copy);
             Path seg = copy.resolve(dir.relativize(segment));
             try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
                 if (cut >= 0) {
@@ -220,18 +221,5 @@ class CommittedOffsetsTest {
         }
         assertEquals(b.limit(), pos, "the segment holds whole batches");
         return last;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals(".lock")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

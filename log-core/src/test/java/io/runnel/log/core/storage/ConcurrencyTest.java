@@ -19,6 +19,7 @@ import io.runnel.log.OffsetOutOfRangeException;
 import io.runnel.log.TopicPartition;
 import io.runnel.log.core.record.RecordBatchView;
 import io.runnel.log.core.record.RecordCursor;
+import io.runnel.log.core.testing.TestFiles;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,7 +152,7 @@ class ConcurrencyTest {
                 log.close();
             } else {
                 log.closeForDelete();
-                RunnelTestFiles.deleteRecursively(pdir);
+                TestFiles.deleteRecursively(pdir);
             }
             stop.set(true);
             for (Thread t : readers) {
