@@ -28,6 +28,9 @@ public interface Producer<K, V> extends AutoCloseable {
      * <p>Every failure is reported through the future, which completes exceptionally with:
      * <ul>
      *   <li>{@link UnknownTopicException} if the topic does not exist or has no such partition;</li>
+     *   <li>{@link InvalidTopicException} if the topic is internal (its name starts with {@code __});</li>
+     *   <li>{@link IllegalArgumentException} if the topic is compacted
+     *       ({@link CleanupPolicy#COMPACT}) and the key is null (as Kafka refuses it);</li>
      *   <li>{@link SerializationException} if a serde fails, naming the topic and partition;</li>
      *   <li>{@link RecordTooLargeException} if the record is larger than the topic's
      *       {@link TopicConfig#maxMessageBytes()};</li>

@@ -102,6 +102,10 @@ public final class RunnelProducer<K, V> implements Producer<K, V> {
             throw noSuchPartition(topic, explicit, route.partitionCount());
         }
         byte[] key = serialize(keys, record.key(), topic, explicit, "key");
+        if (key == null && route.compacted()) {
+            throw new IllegalArgumentException("topic " + topic + " is compacted, and a record without a key cannot be "
+                    + "sent to it (compaction keeps the latest record of each key)");
+        }
         int keyed = explicit != null ? explicit : key != null ? Murmur2.partition(key, route.partitionCount()) : -1;
         byte[] value = serialize(values, record.value(), topic, keyed >= 0 ? keyed : null, "value");
         Headers headers = record.headers();

@@ -16,9 +16,12 @@ import io.runnel.log.core.storage.PartitionLog;
  * <p>Thread-safe: the batchers are, and the sticky partition is atomic.
  */
 final class TopicRoute {
+    /** Names of internal topics start with it (DESIGN.md); producers may not write them. */
+    private static final String INTERNAL_PREFIX = "__";
     private final String topic;
     private final PartitionBatcher[] batchers;
     private final int maxMessageBytes;
+    private final boolean compacted;
     /** Kafka's sticky partition for null keys; -1 before the first such record. */
     private final AtomicInteger sticky = new AtomicInteger(-1);
 
@@ -26,6 +29,7 @@ final class TopicRoute {
         this.topic = topic;
         this.batchers = batchers;
         this.maxMessageBytes = batchers[0].log().config().maxMessageBytes();
+        this.compacted = batchers[0].log().config().compacted();
     }
 
     /**
@@ -35,6 +39,10 @@ final class TopicRoute {
      * @throws io.runnel.log.LogClosedException    when the log is closed
      */
     static TopicRoute lookUp(LogAccess log, String topic, ProducerSettings settings) {
+        if (topic.startsWith(INTERNAL_PREFIX)) {
+            throw new io.runnel.log.InvalidTopicException("topic " + topic + " is internal (its name starts with "
+                    + INTERNAL_PREFIX + "); producers cannot write to it");
+        }
         int count = log.partitionCount(topic);
         PartitionBatcher[] batchers = new PartitionBatcher[count];
         for (int p = 0; p < count; p++) {
@@ -54,6 +62,11 @@ final class TopicRoute {
 
     int maxMessageBytes() {
         return maxMessageBytes;
+    }
+
+    /** Whether the topic is compacted, so that its records need keys. */
+    boolean compacted() {
+        return compacted;
     }
 
     PartitionBatcher batcher(int partition) {

@@ -487,7 +487,8 @@ class ApiFuzzTest {
                 thrown.computeIfAbsent("Producer.send future " + cause.getClass().getSimpleName(), k -> new AtomicLong())
                         .incrementAndGet();
                 if (!isOneOf(cause, documented(UnknownTopicException.class, SerializationException.class,
-                        RecordTooLargeException.class, LogClosedException.class, StorageException.class))) {
+                        RecordTooLargeException.class, LogClosedException.class, StorageException.class,
+                        InvalidTopicException.class, IllegalArgumentException.class))) {
                     violation("send future " + cause.getClass().getName(), new AssertionError("seed " + SEED + ": a send's future failed with " + cause
                             + ", which Producer.send does not document", cause));
                 }
@@ -860,7 +861,11 @@ class ApiFuzzTest {
         }
 
         void describe() {
-            if (rnd.nextBoolean()) {
+            if (rnd.nextInt(3) == 0) {
+                // Retention and compaction (of __consumer_offsets too) while the other threads work.
+                closing("CommitLog.runMaintenance", documented(LogClosedException.class, StorageException.class),
+                        log::runMaintenance);
+            } else if (rnd.nextBoolean()) {
                 closing("CommitLog.describeGroups", documented(LogClosedException.class), log::describeGroups);
             } else {
                 String group = rnd.nextInt(5) == 0 ? null : pick(GROUPS);

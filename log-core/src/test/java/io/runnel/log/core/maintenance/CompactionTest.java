@@ -154,7 +154,7 @@ class CompactionTest {
     }
 
     @Test
-    void aCompactedTopicRefusesRecordsWithoutAKey() throws Exception {
+    void aCompactedTopicRefusesRecordsWithoutAKeyAndProducersRefuseInternalTopics() throws Exception {
         try (CommitLog log = CommitLog.open(dir)) {
             log.createTopic(TP.topic(), compacted().build());
             PartitionLog plog = partition(log);
@@ -162,6 +162,23 @@ class CompactionTest {
                     () -> plog.appendRecord(1, null, "v".getBytes(), Headers.empty()));
             assertTrue(e.getMessage().contains("without a key"), e.getMessage());
             assertEquals(0, plog.endOffset());
+            try (io.runnel.log.Producer<String, String> producer = log.producer(io.runnel.log.ProducerConfig.builder()
+                    .lingerMs(50).build(), io.runnel.log.Serdes.string(), io.runnel.log.Serdes.string())) {
+                var keyed = producer.send(io.runnel.log.ProducerRecord.of(TP.topic(), "k", "v"));
+                var keyless = producer.send(io.runnel.log.ProducerRecord.of(TP.topic(), null, "v"));
+                producer.flush();
+                java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                        keyless::get);
+                assertTrue(failed.getCause() instanceof IllegalArgumentException, failed.toString());
+                assertEquals(0, keyed.get().offset(), "the keyed record in the same linger window is appended");
+            }
+            try (io.runnel.log.Producer<String, String> producer = log.producer(io.runnel.log.Serdes.string(),
+                    io.runnel.log.Serdes.string())) {
+                var internal = producer.send(io.runnel.log.ProducerRecord.of("__consumer_offsets", "k", "v"));
+                java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                        internal::get);
+                assertTrue(failed.getCause() instanceof io.runnel.log.InvalidTopicException, failed.toString());
+            }
         }
     }
 }

@@ -24,6 +24,7 @@ import io.runnel.log.TopicPartition;
 import io.runnel.log.core.LogAccess;
 import io.runnel.log.core.record.RecordBatchView;
 import io.runnel.log.core.record.RecordCursor;
+import io.runnel.log.core.testing.TestFiles;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +71,7 @@ class SegmentSwapCrashTest {
             SegmentSwap.failAfterStep = step;
             IllegalStateException e = assertThrows(IllegalStateException.class, log::runMaintenance);
             assertTrue(e.getMessage().contains("swap step " + step), e.getMessage());
-            copy(dir, crashed);
+            TestFiles.copyTree(dir, crashed);
             SegmentSwap.failAfterStep = -1;
         }
         if (step == 0) {
@@ -131,19 +132,6 @@ class SegmentSwapCrashTest {
     private static boolean hasName(Path dir, String part) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.anyMatch(p -> p.getFileName().toString().contains(part));
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals(".lock")) {
-                    Files.copy(p, target);
-                }
-            }
         }
     }
 }
