@@ -31,7 +31,7 @@ final class ProducerStateTable {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Entry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, ProducerStateTable.Entry> eldest) {
             return size() > MAX_PRODUCERS;
         }
     };
