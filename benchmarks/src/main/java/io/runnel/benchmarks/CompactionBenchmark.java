@@ -1,17 +1,10 @@
 package io.runnel.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.runnel.log.CleanupPolicy;
-import io.runnel.log.CommitLog;
 import io.runnel.log.Headers;
 import io.runnel.log.MaintenanceResult;
 import io.runnel.log.TopicConfig;
@@ -40,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * appends of another partition meanwhile.
  *
  * <ul>
- *   <li>{@code cleanPartition} ({@code Mode.SingleShotTime}): one {@link CommitLog#runMaintenance()}
+ *   <li>{@code cleanPartition} ({@code Mode.SingleShotTime}): one {@link io.runnel.log.CommitLog#runMaintenance()}
  *       over a partition of {@code sizeMb} MiB of records with 100-byte values over 10,000 keys
  *       (about 95 % of it superseded), written and rolled before the measurement. MB cleaned per
  *       second is {@code sizeMb} over the time.</li>
@@ -58,39 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class CompactionBenchmark {
     static final TopicPartition KV = new TopicPartition("kv", 0);
-    static final TopicPartition EVENTS = new TopicPartition("events", 0);
     static final TopicConfig COMPACTED = TopicConfig.builder().segmentBytes(8 << 20)
             .cleanupPolicy(CleanupPolicy.COMPACT).minCleanableDirtyRatio(0.01).build();
-
-    /** A log in a fresh temporary directory. */
-    static final class TempLog {
-        final Path dir;
-        final CommitLog log;
-
-        TempLog() {
-            try {
-                dir = Files.createTempDirectory("runnel-compaction-bench-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            log = CommitLog.open(dir);
-        }
-
-        PartitionLog partition(TopicPartition tp) {
-            return ((LogAccess) log).partitionLog(tp);
-        }
-
-        void delete() {
-            log.close();
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 
     static long writeUpdates(PartitionLog kv, SplittableRandom random, long count, byte[] value) {
         for (long i = 0; i < count; i++) {
@@ -105,13 +67,12 @@ public class CompactionBenchmark {
     public static class Filled {
         @Param({"64"})
         public int sizeMb;
-        TempLog temp;
+        TempCommitLog temp;
 
         @Setup(Level.Invocation)
         public void fill() {
-            temp = new TempLog();
-            temp.log.createTopic(KV.topic(), COMPACTED);
-            PartitionLog kv = temp.partition(KV);
+            temp = TempCommitLog.create(COMPACTED);
+            PartitionLog kv = temp.partitionLog(0);
             byte[] value = new byte[100];
             SplittableRandom random = new SplittableRandom(42);
             while (kv.sizeInBytes() < (long) sizeMb << 20) {
@@ -122,7 +83,7 @@ public class CompactionBenchmark {
 
         @TearDown(Level.Invocation)
         public void delete() {
-            temp.delete();
+            temp.close();
         }
     }
 
@@ -138,7 +99,7 @@ public class CompactionBenchmark {
     @Warmup(iterations = 2, batchSize = 1)
     @Measurement(iterations = 5, batchSize = 1)
     public MaintenanceResult cleanPartition(Filled filled) {
-        MaintenanceResult r = filled.temp.log.runMaintenance();
+        MaintenanceResult r = filled.temp.log().runMaintenance();
         if (r.partitionsCleaned() != 1) {
             throw new IllegalStateException("nothing cleaned: " + r);
         }
@@ -148,23 +109,26 @@ public class CompactionBenchmark {
     /** Two topics, one compacted, per iteration. */
     @State(Scope.Group)
     public static class Shared {
-        TempLog temp;
+        TempCommitLog temp;
         PartitionLog events;
         PartitionLog kv;
         final byte[] value = new byte[100];
 
         @Setup(Level.Iteration)
         public void open() {
-            temp = new TempLog();
-            temp.log.createTopic(EVENTS.topic(), TopicConfig.builder().build());
-            temp.log.createTopic(KV.topic(), COMPACTED);
-            events = temp.partition(EVENTS);
-            kv = temp.partition(KV);
+            temp = TempCommitLog.create(TopicConfig.builder().build());
+            temp.log().createTopic(KV.topic(), COMPACTED);
+            events = temp.partitionLog(0);
+            kv = ((LogAccess) temp.log()).partitionLog(KV);
+        }
+
+        long appendEvent() {
+            return events.appendRecord(System.currentTimeMillis(), null, value, Headers.empty());
         }
 
         @TearDown(Level.Iteration)
         public void delete() {
-            temp.delete();
+            temp.close();
         }
     }
 
@@ -185,7 +149,7 @@ public class CompactionBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     public long append(Shared s) {
-        return s.events.appendRecord(System.currentTimeMillis(), null, s.value, Headers.empty());
+        return s.appendEvent();
     }
 
     /**
@@ -200,7 +164,7 @@ public class CompactionBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     public long appendDuringCompaction(Shared s) {
-        return s.events.appendRecord(System.currentTimeMillis(), null, s.value, Headers.empty());
+        return s.appendEvent();
     }
 
     /**
@@ -218,6 +182,6 @@ public class CompactionBenchmark {
     public MaintenanceResult compactor(Shared s, Keys keys) {
         writeUpdates(s.kv, keys.random, 20_000, s.value);
         s.kv.roll(0);
-        return s.temp.log.runMaintenance();
+        return s.temp.log().runMaintenance();
     }
 }
