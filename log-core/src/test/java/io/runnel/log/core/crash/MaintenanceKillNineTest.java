@@ -17,9 +17,8 @@ import java.util.stream.Stream;
 
 import io.runnel.log.CommitLog;
 import io.runnel.log.core.LogAccess;
-import io.runnel.log.core.record.RecordBatchView;
-import io.runnel.log.core.record.RecordCursor;
 import io.runnel.log.core.storage.PartitionLog;
+import io.runnel.log.core.testing.PartitionRecords;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -154,21 +153,8 @@ class MaintenanceKillNineTest {
 
     private static TreeMap<Long, String[]> read(PartitionLog log) {
         TreeMap<Long, String[]> out = new TreeMap<>();
-        RecordBatchView view = new RecordBatchView();
-        RecordCursor cursor = new RecordCursor();
-        long next = log.startOffset();
-        while (next < log.endOffset()) {
-            long from = next;
-            next = log.read(next, 1 << 20, true, view, b -> {
-                cursor.reset(b);
-                while (cursor.next()) {
-                    if (cursor.offset() >= from) {
-                        out.put(cursor.offset(), new String[] {text(cursor.key()), text(cursor.value())});
-                    }
-                }
-                return true;
-            });
-        }
+        PartitionRecords.forEach(log, (offset, timestamp, key, value) ->
+                out.put(offset, new String[] {text(key), text(value)}));
         return out;
     }
 

@@ -18,10 +18,9 @@ import java.util.stream.Stream;
 import io.runnel.log.CompressionType;
 import io.runnel.log.Headers;
 import io.runnel.log.core.record.RecordBatchDescriptor;
-import io.runnel.log.core.record.RecordBatchView;
 import io.runnel.log.core.record.RecordBatchWriter;
-import io.runnel.log.core.record.RecordCursor;
 import io.runnel.log.core.storage.PartitionLog;
+import io.runnel.log.core.testing.PartitionRecords;
 
 import org.apache.kafka.common.record.FileRecords;
 import org.apache.kafka.common.record.Record;
@@ -109,22 +108,8 @@ final class KeyedLog {
     /** Every record the log returns from its start, CRC checked, in order. */
     static List<Rec> read(PartitionLog log) {
         List<Rec> out = new ArrayList<>();
-        RecordBatchView view = new RecordBatchView();
-        RecordCursor cursor = new RecordCursor();
-        long next = log.startOffset();
-        long end = log.endOffset();
-        while (next < end) {
-            long from = next;
-            next = log.read(next, 1 << 20, true, view, b -> {
-                cursor.reset(b);
-                while (cursor.next()) {
-                    if (cursor.offset() >= from) {
-                        out.add(new Rec(cursor.offset(), text(cursor.key()), text(cursor.value()), cursor.timestamp()));
-                    }
-                }
-                return true;
-            });
-        }
+        PartitionRecords.forEach(log, (offset, timestamp, key, value) ->
+                out.add(new Rec(offset, text(key), text(value), timestamp)));
         return out;
     }
 

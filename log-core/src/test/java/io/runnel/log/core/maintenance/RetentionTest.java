@@ -34,6 +34,7 @@ import io.runnel.log.core.record.RecordBatchView;
 import io.runnel.log.core.record.RecordCursor;
 import io.runnel.log.core.storage.LogSegment;
 import io.runnel.log.core.storage.PartitionLog;
+import io.runnel.log.core.testing.PartitionRecords;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,20 +78,11 @@ class RetentionTest {
             assertTrue(deleted > 10, "segments deleted: " + deleted);
             assertEquals(12_000, plog.endOffset());
             // What is left is exactly the tail of what was written.
-            RecordBatchView view = new RecordBatchView();
-            RecordCursor cursor = new RecordCursor();
             AtomicLong expected = new AtomicLong(plog.startOffset());
-            long next = plog.startOffset();
-            while (next < plog.endOffset()) {
-                next = plog.read(next, 1 << 20, true, view, b -> {
-                    cursor.reset(b);
-                    while (cursor.next()) {
-                        assertEquals(expected.getAndIncrement(), cursor.offset());
-                        assertArrayEquals(value(cursor.offset()), cursor.value());
-                    }
-                    return true;
-                });
-            }
+            PartitionRecords.forEach(plog, (offset, timestamp, key, value) -> {
+                assertEquals(expected.getAndIncrement(), offset);
+                assertArrayEquals(value(offset), value);
+            });
             assertEquals(plog.endOffset(), expected.get());
         }
     }

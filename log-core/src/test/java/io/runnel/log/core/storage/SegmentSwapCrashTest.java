@@ -22,8 +22,7 @@ import io.runnel.log.Headers;
 import io.runnel.log.TopicConfig;
 import io.runnel.log.TopicPartition;
 import io.runnel.log.core.LogAccess;
-import io.runnel.log.core.record.RecordBatchView;
-import io.runnel.log.core.record.RecordCursor;
+import io.runnel.log.core.testing.PartitionRecords;
 import io.runnel.log.core.testing.TestFiles;
 
 import org.junit.jupiter.api.AfterEach;
@@ -113,19 +112,8 @@ class SegmentSwapCrashTest {
 
     private static Map<Long, String[]> read(PartitionLog log) {
         Map<Long, String[]> out = new HashMap<>();
-        RecordBatchView view = new RecordBatchView();
-        RecordCursor cursor = new RecordCursor();
-        long next = log.startOffset();
-        while (next < log.endOffset()) {
-            next = log.read(next, 1 << 20, true, view, b -> {
-                cursor.reset(b);
-                while (cursor.next()) {
-                    out.put(cursor.offset(), new String[] {new String(cursor.key(), StandardCharsets.UTF_8),
-                            new String(cursor.value(), StandardCharsets.UTF_8)});
-                }
-                return true;
-            });
-        }
+        PartitionRecords.forEach(log, (offset, timestamp, key, value) -> out.put(offset,
+                new String[] {new String(key, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8)}));
         return out;
     }
 
