@@ -250,7 +250,7 @@ final class Fetcher<K, V> {
             if (config.autoOffsetReset() == OffsetReset.NONE) {
                 throw new OffsetOutOfRangeException(tp, position, plog.startOffset(), plog.endOffset());
             }
-            position = config.autoOffsetReset() == OffsetReset.EARLIEST ? plog.startOffset() : plog.endOffset();
+            position = resetPosition(plog);
             positions.put(tp, position);
         }
         long[] next = {position};
@@ -261,11 +261,16 @@ final class Fetcher<K, V> {
             if (config.autoOffsetReset() == OffsetReset.NONE || !into.isEmpty()) {
                 throw e;
             }
-            position = config.autoOffsetReset() == OffsetReset.EARLIEST ? plog.startOffset() : plog.endOffset();
+            position = resetPosition(plog);
             next[0] = position;
             readInto(tp, plog, position, into, budget, firstInPoll, next);
         }
         positions.put(tp, next[0]);
+    }
+
+    /** Where {@code auto.offset.reset} puts a position outside the log. */
+    private long resetPosition(PartitionLog plog) {
+        return config.autoOffsetReset() == OffsetReset.EARLIEST ? plog.startOffset() : plog.endOffset();
     }
 
     private void readInto(TopicPartition tp, PartitionLog plog, long position, List<ConsumerRecord<K, V>> into,

@@ -279,7 +279,6 @@ public final class PartitionLog implements AutoCloseable {
      * @return the base offset given to the first batch, or, when the first batch is a
      *         duplicate, the base offset it was appended at before
      * @throws RecordTooLargeException when a batch exceeds {@code max.message.bytes}
-     * @throws IllegalArgumentException when the log is compacted and a record has no key
      * @throws CorruptLogException     when a batch is malformed (the "file" is the partition directory)
      * @throws LogClosedException      after close
      */
@@ -296,9 +295,6 @@ public final class PartitionLog implements AutoCloseable {
             if (view.sizeInBytes() > config.maxMessageBytes()) {
                 throw new RecordTooLargeException("batch of " + view.sizeInBytes() + " bytes for " + id
                         + " exceeds max.message.bytes " + config.maxMessageBytes());
-            }
-            if (config.compacted() && !view.isControl()) {
-                requireKeys(view);
             }
             count++;
             pos += view.sizeInBytes();
@@ -417,23 +413,6 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     private static final String KEYLESS = "a record without a key cannot be appended to compacted partition ";
-    /** Per-thread cursor for the key check of compacted partitions. */
-    private static final ThreadLocal<RecordCursor> KEY_CHECK = ThreadLocal.withInitial(RecordCursor::new);
-
-    /** Compaction keeps the latest record of each key, so a compacted log takes keyed records only (as Kafka). */
-    private void requireKeys(RecordBatchView view) {
-        RecordCursor cursor = KEY_CHECK.get();
-        try {
-            cursor.reset(view);
-            while (cursor.next()) {
-                if (cursor.keyLength() < 0) {
-                    throw new IllegalArgumentException(KEYLESS + id + " (offset delta " + cursor.offsetDelta() + ")");
-                }
-            }
-        } catch (InvalidBatchException e) {
-            throw new CorruptLogException(dir, e.index(), "batch rejected: " + e.getMessage());
-        }
-    }
 
     /** Hands the next space reservation to the background thread before the writer needs it. */
     private void reserveAhead(LogSegment seg) {
