@@ -2,8 +2,11 @@ package io.runnel.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -59,23 +62,42 @@ public final class TempDirs {
      *
      * @param from     the original tree
      * @param to       the new directory (must not exist)
+     * <p>Then every copied file and directory is forced to the device: the copy is settled, as a
+     * log's files are when it is opened long after they were written. Otherwise the first fsync
+     * of the open (of its directory, after removing the clean-shutdown marker) would also write
+     * out the copy, the more of it the more segments, and the open would be charged for it.
+     *
      * @param keepLast how many of the last {@code .log} files of each directory are copied, not linked
      */
     public static void copyForOpen(Path from, Path to, int keepLast) {
         try (Stream<Path> all = Files.walk(from)) {
             List<Path> paths = all.sorted().toList();
+            List<Path> written = new ArrayList<>();
             for (Path p : paths) {
                 Path target = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
                 } else if (p.getFileName().toString().endsWith(".log") && !amongLastLogs(p, keepLast)) {
                     Files.createLink(target, p);
+                    continue;
                 } else {
                     Files.copy(p, target);
                 }
+                written.add(target);
             }
+            // Files before the directories that name them; the deepest directories first.
+            for (int i = written.size() - 1; i >= 0; i--) {
+                force(written.get(i));
+            }
+            force(to.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
+        }
+    }
+
+    private static void force(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
         }
     }
 

@@ -175,7 +175,12 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
         } catch (IOException e) {
             throw new StorageException("cannot remove " + marker + ": " + e.getMessage(), e);
         }
-        writeRecoveryPoints();
+        if (clean && Files.exists(dir.resolve(RECOVERY_POINT_CHECKPOINT)) && checkpointHolds(recoveryPoints)) {
+            // After a clean close the file already says what would be written: no write, no fsync.
+            lastCheckpointed.putAll(recoveryPoints);
+        } else {
+            writeRecoveryPoints();
+        }
         background.scheduleWithFixedDelay(this::checkpointIfMoved, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
         if (flushPolicy.kind() == FlushPolicy.Kind.EVERY_INTERVAL) {
@@ -601,23 +606,29 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
 
     private void checkpointIfMoved() {
         try {
-            boolean moved = false;
             synchronized (adminLock) {
-                for (RunnelTopic t : topics.values()) {
-                    for (RunnelPartition p : t.runnelPartitions()) {
-                        Long last = lastCheckpointed.get(p.id());
-                        if (last == null || last != p.log().recoveryPoint()) {
-                            moved = true;
-                        }
-                    }
-                }
-                if (moved && !closed) {
+                if (!closed && !checkpointHolds(lastCheckpointed)) {
                     writeRecoveryPoints();
                 }
             }
         } catch (RuntimeException e) {
             LOG.warn("writing {} failed", RECOVERY_POINT_CHECKPOINT, e);
         }
+    }
+
+    /** Whether {@code checkpointed} holds exactly the recovery point of every open partition, and nothing else. */
+    private boolean checkpointHolds(Map<TopicPartition, Long> checkpointed) {
+        int partitions = 0;
+        for (RunnelTopic t : topics.values()) {
+            for (RunnelPartition p : t.runnelPartitions()) {
+                Long point = checkpointed.get(p.id());
+                if (point == null || point != p.log().recoveryPoint()) {
+                    return false;
+                }
+                partitions++;
+            }
+        }
+        return partitions == checkpointed.size();
     }
 
     private void writeRecoveryPoints() {
@@ -678,7 +689,9 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
             }
             try {
                 if (failure == null) {
-                    writeRecoveryPoints();
+                    if (!checkpointHolds(lastCheckpointed)) {
+                        writeRecoveryPoints();
+                    }
                     maintenance.writeStartOffsets();
                     AtomicFiles.write(dir.resolve(CLEAN_SHUTDOWN), new byte[0]);
                 }

@@ -239,6 +239,32 @@ class CommitLogTest {
     }
 
     @Test
+    void aCleanOpenLeavesTheRecoveryPointCheckpointAsTheCloseWroteIt() throws Exception {
+        try (CommitLog log = CommitLog.open(dir)) {
+            log.createTopic("t", 2);
+            try (Producer<String, String> p = log.producer(Serdes.string(), Serdes.string())) {
+                p.send(ProducerRecord.of("t", "k", "v")).join();
+            }
+        }
+        Path checkpoint = dir.resolve(RunnelCommitLog.RECOVERY_POINT_CHECKPOINT);
+        String written = Files.readString(checkpoint);
+        Object fileKey = Files.readAttributes(checkpoint, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        CommitLog.open(dir).close();
+        // An atomic rewrite would rename a new file (a new inode) over it.
+        assertEquals(fileKey, Files.readAttributes(checkpoint,
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "not rewritten by the clean open");
+        assertEquals(written, Files.readString(checkpoint));
+        Files.delete(dir.resolve(RunnelCommitLog.CLEAN_SHUTDOWN));
+        CommitLog reopened = CommitLog.open(dir);
+        try {
+            assertTrue(Files.readString(checkpoint).contains("t 1 "), "after a crash it is written anew");
+            assertEquals(2, reopened.topic("t").orElseThrow().partitionCount());
+        } finally {
+            reopened.close();
+        }
+    }
+
+    @Test
     void intervalFlushPolicyAdvancesTheCheckpointedRecoveryPoint() throws Exception {
         try (CommitLog log = CommitLog.builder(dir).flushPolicy(FlushPolicy.everyInterval(Duration.ofMillis(20))).open()) {
             log.createTopic("t", 1);

@@ -41,7 +41,7 @@ final class BatchAppender {
                 }
                 // Consumed even if the append fails: a sequence is never given to two different batches.
                 nextSequence = nextSequence(nextSequence, b.recordCount());
-                baseOffset = log.append(bytes);
+                baseOffset = log.append(bytes, false); // sealed by ProducerBatch.finish just now
             } catch (RuntimeException | Error e) {
                 failure = e;
             }

@@ -283,12 +283,26 @@ public final class PartitionLog implements AutoCloseable {
      * @throws LogClosedException      after close
      */
     public long append(ByteBuffer batches) {
+        return append(batches, true);
+    }
+
+    /**
+     * {@link #append(ByteBuffer)}, with the choice to skip the CRC check of the incoming batches:
+     * only for batches this process built and sealed itself (the producer's, whose CRC was
+     * computed a moment before by {@code RecordBatchWriter.finish}); their structure is still
+     * checked. Anything read from outside, or from a file, is checked.
+     *
+     * @param batches  the batches
+     * @param checkCrc whether to check each batch's CRC-32C
+     * @return as {@link #append(ByteBuffer)}
+     */
+    public long append(ByteBuffer batches, boolean checkCrc) {
         int from = batches.position();
         int to = batches.limit();
         RecordBatchView view = CHECK_VIEW.get();
         int count = 0;
         for (int pos = from; pos < to; ) {
-            String problem = checkIncoming(view, batches, pos, to);
+            String problem = checkIncoming(view, batches, pos, to, checkCrc);
             if (problem != null) {
                 throw new CorruptLogException(dir, pos - from, "batch rejected: " + problem);
             }
@@ -425,7 +439,7 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    private String checkIncoming(RecordBatchView view, ByteBuffer buf, int pos, int limit) {
+    private String checkIncoming(RecordBatchView view, ByteBuffer buf, int pos, int limit, boolean checkCrc) {
         if (limit - pos < HEADER_SIZE) {
             return "only " + (limit - pos) + " bytes, a batch header needs " + HEADER_SIZE;
         }
@@ -440,7 +454,7 @@ public final class PartitionLog implements AutoCloseable {
             return "record count " + view.recordCount() + " and last offset delta " + view.lastOffsetDelta()
                     + " disagree";
         }
-        if (!view.isValid()) {
+        if (checkCrc && !view.isValid()) {
             return "CRC mismatch";
         }
         return null;

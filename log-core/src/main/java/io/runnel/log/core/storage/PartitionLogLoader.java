@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.runnel.log.CorruptLogException;
 import io.runnel.log.StorageException;
@@ -38,29 +40,33 @@ final class PartitionLogLoader {
         List<Long> bases = new ArrayList<>();
         try {
             Files.createDirectories(dir);
-            SegmentSwap.recover(dir);
-            List<Path> indexFiles = new ArrayList<>();
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path f : files) {
-                    String name = f.getFileName().toString();
-                    if (name.endsWith(SegmentFiles.DELETED_SUFFIX) || name.endsWith(SegmentFiles.TMP_SUFFIX)) {
-                        LOG.info("removing left-over {}", f);
-                        Files.deleteIfExists(f);
-                        continue;
-                    }
-                    long base = SegmentFiles.baseOffsetOf(name, SegmentFiles.LOG_SUFFIX);
-                    if (base >= 0) {
-                        bases.add(base);
-                    } else if (SegmentFiles.baseOffsetOf(name, SegmentFiles.INDEX_SUFFIX) >= 0
-                            || SegmentFiles.baseOffsetOf(name, SegmentFiles.TIME_INDEX_SUFFIX) >= 0) {
-                        indexFiles.add(f);
-                    }
+            List<String> names = list(dir);
+            if (needsSwapRecovery(names)) {
+                SegmentSwap.recover(dir);
+                names = list(dir);
+            }
+            // A log without its index files is fine (they are rebuilt); index files without a log are not.
+            Set<Long> logBases = new HashSet<>();
+            List<String> indexFiles = new ArrayList<>();
+            for (String name : names) {
+                if (name.endsWith(SegmentFiles.DELETED_SUFFIX) || name.endsWith(SegmentFiles.TMP_SUFFIX)) {
+                    Path f = dir.resolve(name);
+                    LOG.info("removing left-over {}", f);
+                    Files.deleteIfExists(f);
+                    continue;
+                }
+                long base = SegmentFiles.baseOffsetOf(name, SegmentFiles.LOG_SUFFIX);
+                if (base >= 0) {
+                    bases.add(base);
+                    logBases.add(base);
+                } else if (SegmentFiles.baseOffsetOf(name, SegmentFiles.INDEX_SUFFIX) >= 0
+                        || SegmentFiles.baseOffsetOf(name, SegmentFiles.TIME_INDEX_SUFFIX) >= 0) {
+                    indexFiles.add(name);
                 }
             }
-            for (Path f : indexFiles) {
-                String name = f.getFileName().toString();
-                long base = Long.parseLong(name.substring(0, 20));
-                if (!bases.contains(base)) {
+            for (String name : indexFiles) {
+                if (!logBases.contains(Long.parseLong(name.substring(0, 20)))) {
+                    Path f = dir.resolve(name);
                     LOG.info("removing index {} whose segment is gone", f);
                     Files.deleteIfExists(f);
                 }
@@ -91,6 +97,27 @@ final class PartitionLogLoader {
             last.makeActive(0);
         }
         return segs.toArray(new LogSegment[0]);
+    }
+
+    /** The names in a directory: one listing serves the whole open, which must not grow much with the segments. */
+    private static List<String> list(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                names.add(f.getFileName().toString());
+            }
+        }
+        return names;
+    }
+
+    /** Whether a compaction left a swap or its staging directory behind (see {@link SegmentSwap#recover}). */
+    private static boolean needsSwapRecovery(List<String> names) {
+        for (String name : names) {
+            if (name.endsWith(SegmentSwap.SWAP_SUFFIX) || name.equals(SegmentSwap.STAGING_DIR)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void recover(List<LogSegment> segs, long recoveryPoint, LogConfig config) {

@@ -37,6 +37,26 @@ final class ProducerStateTable {
     };
 
     /**
+     * The producer that appended last, looked up without the map (whose boxed key would allocate
+     * on every append). Skipping the map's access-order update for it changes nothing: no other
+     * producer touched the map since it was last looked up there, so it is still the most recent.
+     */
+    private long lastId = -1;
+    private Entry lastEntry;
+
+    private Entry entry(long producerId) {
+        if (producerId == lastId && lastEntry != null) {
+            return lastEntry;
+        }
+        Entry e = producers.get(producerId);
+        if (e != null) {
+            lastId = producerId;
+            lastEntry = e;
+        }
+        return e;
+    }
+
+    /**
      * The base offset at which this batch was appended before, if it was.
      *
      * @param producerId   the batch's producer id, at least 0
@@ -46,7 +66,7 @@ final class ProducerStateTable {
      * @return the earlier base offset, or -1 when the batch is new
      */
     long duplicateOf(long producerId, short epoch, int baseSequence, int lastSequence) {
-        Entry e = producers.get(producerId);
+        Entry e = entry(producerId);
         if (e == null || e.epoch != epoch) {
             return -1;
         }
@@ -69,10 +89,12 @@ final class ProducerStateTable {
      * @param lastOffset   the offset of its last record
      */
     void record(long producerId, short epoch, int baseSequence, int lastSequence, long baseOffset, long lastOffset) {
-        Entry e = producers.get(producerId);
+        Entry e = entry(producerId);
         if (e == null) {
             e = new Entry();
             producers.put(producerId, e);
+            lastId = producerId;
+            lastEntry = e;
         }
         if (e.epoch != epoch) {
             e.epoch = epoch;

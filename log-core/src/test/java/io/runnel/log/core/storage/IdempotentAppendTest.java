@@ -125,4 +125,25 @@ class IdempotentAppendTest {
         assertEquals(0, ProducerStateTable.lastSequence(Integer.MAX_VALUE - 2, 3));
         assertEquals(4, ProducerStateTable.lastSequence(Integer.MAX_VALUE, 5));
     }
+
+    @Test
+    void producersTakingTurnsEachKeepTheirDuplicateDetection() {
+        // The table looks the last appender up without its map: turns between producers must
+        // still find each one's own batches, and a producer evicted meanwhile must be forgotten.
+        try (PartitionLog log = open()) {
+            assertEquals(0, log.append(batch(1000, (short) 0, 0, 1, "a")));
+            assertEquals(1, log.append(batch(2000, (short) 0, 0, 1, "b")));
+            assertEquals(2, log.append(batch(1000, (short) 0, 1, 1, "a")));
+            assertEquals(2, log.append(batch(1000, (short) 0, 1, 1, "a")), "same producer twice in a row");
+            assertEquals(1, log.append(batch(2000, (short) 0, 0, 1, "b")), "the other one's retry");
+            assertEquals(0, log.append(batch(1000, (short) 0, 0, 1, "a")), "the first one's older batch");
+            long offset = 3;
+            for (int id = 0; id < ProducerStateTable.MAX_PRODUCERS; id++) {
+                assertEquals(offset++, log.append(batch(5000 + id, (short) 0, 0, 1, "x")));
+            }
+            assertEquals(offset, log.append(batch(1000, (short) 0, 1, 1, "a")),
+                    "evicted by as many other producers: appended again");
+            assertEquals(offset, log.append(batch(1000, (short) 0, 1, 1, "a")), "and remembered again");
+        }
+    }
 }

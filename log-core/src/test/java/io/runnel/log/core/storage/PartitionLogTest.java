@@ -22,6 +22,7 @@ import io.runnel.log.OffsetOutOfRangeException;
 import io.runnel.log.RecordTooLargeException;
 import io.runnel.log.TopicPartition;
 import io.runnel.log.core.record.RecordBatchView;
+import io.runnel.log.core.record.RecordBatchDescriptor;
 import io.runnel.log.core.record.RecordBatchWriter;
 import io.runnel.log.core.record.RecordCursor;
 
@@ -218,6 +219,23 @@ class PartitionLogTest {
         try (PartitionLog log = open(smallSegments(), true)) {
             assertThrows(io.runnel.log.CorruptLogException.class, () -> log.append(both));
             assertEquals(0, log.endOffset());
+        }
+    }
+
+    @Test
+    void skippingTheCrcCheckStillChecksTheStructure() {
+        ByteBuffer stale = RecordBatchWriter.encode(0, 1, null, bytes("crc"), Headers.empty());
+        stale.put(stale.limit() - 1, (byte) (stale.get(stale.limit() - 1) ^ 1));
+        ByteBuffer badMagic = RecordBatchWriter.encode(0, 1, null, bytes("magic"), Headers.empty());
+        badMagic.put(RecordBatchDescriptor.MAGIC_OFFSET, (byte) 1);
+        try (PartitionLog log = open(smallSegments(), true)) {
+            assertThrows(io.runnel.log.CorruptLogException.class, () -> log.append(stale.duplicate(), true));
+            assertThrows(io.runnel.log.CorruptLogException.class, () -> log.append(badMagic.duplicate(), false),
+                    "the structure is checked even when the CRC is not");
+            assertEquals(0, log.endOffset());
+            // The producer's path: its own batch, sealed a moment before, is not checked again.
+            assertEquals(0, log.append(stale.duplicate(), false));
+            assertEquals(1, log.endOffset());
         }
     }
 
