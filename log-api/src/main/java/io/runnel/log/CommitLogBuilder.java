@@ -108,7 +108,8 @@ public final class CommitLogBuilder {
 
     /**
      * Opens (creating when missing) the log with these settings. The implementation is the first
-     * {@link CommitLogProvider} that {@link ServiceLoader} finds with this API's class loader.
+     * {@link CommitLogProvider} that {@link ServiceLoader} finds with this API's class loader,
+     * looked up on the first open of the JVM and kept for the next ones.
      *
      * @return the open log, which the caller closes
      * @throws LogException        if no implementation is on the class or module path (add the
@@ -118,8 +119,17 @@ public final class CommitLogBuilder {
      * @throws CorruptLogException if a file holds bytes that recovery cannot repair
      */
     public CommitLog open() {
-        return open(ServiceLoader.load(CommitLogProvider.class, CommitLogProvider.class.getClassLoader()));
+        CommitLogProvider provider = foundProvider;
+        if (provider == null) {
+            // The class loader is fixed, so what it finds is too; a failed lookup is not kept.
+            provider = first(ServiceLoader.load(CommitLogProvider.class, CommitLogProvider.class.getClassLoader()));
+            foundProvider = provider;
+        }
+        return provider.open(this);
     }
+
+    /** The provider {@link #open()} found before; a service lookup scans the class path (a sixth of an open). */
+    private static volatile CommitLogProvider foundProvider;
 
     /**
      * Sets how often the background maintenance thread deletes segments past their topic's
@@ -207,17 +217,19 @@ public final class CommitLogBuilder {
      * @return the open log
      */
     CommitLog open(Iterable<CommitLogProvider> providers) {
-        CommitLogProvider provider;
+        return first(providers).open(this);
+    }
+
+    private static CommitLogProvider first(Iterable<CommitLogProvider> providers) {
         try {
             Iterator<CommitLogProvider> it = providers.iterator();
             if (!it.hasNext()) {
                 throw new LogException(NO_PROVIDER);
             }
-            provider = it.next();
+            return it.next();
         } catch (ServiceConfigurationError e) {
             throw new LogException("the Runnel implementation could not be loaded: " + e.getMessage(), e);
         }
-        return provider.open(this);
     }
 
     @Override

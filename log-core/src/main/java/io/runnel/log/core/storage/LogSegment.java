@@ -78,6 +78,8 @@ public final class LogSegment {
     /** Set while a background reservation is queued or running. */
     private final java.util.concurrent.atomic.AtomicBoolean reserving = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int size;
+    /** {@link #size} of a segment opened lazily, until {@link #size()} first reads the file's length. */
+    private static final int SIZE_UNREAD = -1;
     private volatile boolean active;
 
     private volatile OffsetIndex offsetIndex;
@@ -160,15 +162,8 @@ public final class LogSegment {
      */
     public static LogSegment open(Path dir, long baseOffset, LogConfig config) {
         LogSegment s = new LogSegment(dir, baseOffset, config);
-        try {
-            long length = Files.size(s.logFile);
-            if (length > Integer.MAX_VALUE) {
-                throw new CorruptLogException(s.logFile, Integer.MAX_VALUE, "segment is larger than 2 GiB");
-            }
-            s.size = (int) length;
-        } catch (IOException e) {
-            throw new StorageException("cannot open segment " + s.logFile + ": " + e.getMessage(), e);
-        }
+        // Read on first use: an open after a clean close costs no system call per segment.
+        s.size = SIZE_UNREAD;
         s.flushed = true;
         return s;
     }
@@ -190,6 +185,23 @@ public final class LogSegment {
      * @return bytes of whole batches
      */
     public int size() {
+        int s = size;
+        return s >= 0 ? s : readSize();
+    }
+
+    /** The length of a segment opened without reading it, which is its size: whole batches only. */
+    private int readSize() {
+        Path file = current(logFile);
+        long length;
+        try {
+            length = Files.size(file);
+        } catch (IOException e) {
+            throw new StorageException("cannot read the size of segment " + file + ": " + e.getMessage(), e);
+        }
+        if (length > Integer.MAX_VALUE) {
+            throw new CorruptLogException(file, Integer.MAX_VALUE, "segment is larger than 2 GiB");
+        }
+        SIZE.compareAndSet(this, SIZE_UNREAD, (int) length);
         return size;
     }
 
@@ -287,7 +299,7 @@ public final class LogSegment {
         synchronized (this) {
             if (mmap == null) {
                 try (FileChannel ch = FileChannel.open(current(logFile), StandardOpenOption.READ)) {
-                    MappedBuffers.Mapping ro = MappedBuffers.map(ch, FileChannel.MapMode.READ_ONLY, size);
+                    MappedBuffers.Mapping ro = MappedBuffers.map(ch, FileChannel.MapMode.READ_ONLY, size());
                     mapping = ro;
                     mmap = ro.buffer();
                 } catch (IOException e) {
@@ -306,14 +318,14 @@ public final class LogSegment {
      */
     public synchronized void makeActive(int minCapacity) {
         try {
-            int cap = Math.max(config.segmentBytes(), Math.max(minCapacity, size));
+            int cap = Math.max(config.segmentBytes(), Math.max(minCapacity, size()));
             MappedBuffers.Mapping m;
             try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 m = MappedBuffers.map(ch, FileChannel.MapMode.READ_WRITE, cap);
             }
             trimPending = false;
             capacity = cap;
-            reserved = size;
+            reserved = size();
             touched = 0;
             // The old mapping may still be in a reader's hands: it goes with the last reference.
             if (mapping != null) {
@@ -327,7 +339,7 @@ public final class LogSegment {
                     || !Files.exists(SegmentFiles.timeIndexFile(dir, baseOffset));
             OffsetIndex oi = openOffsetIndex(true);
             TimeIndex ti = openTimeIndex(true);
-            if ((missing && size > 0) || oi.sanityCheck(size) != null || ti.sanityCheck(size) != null
+            if ((missing && size() > 0) || oi.sanityCheck(size()) != null || ti.sanityCheck(size()) != null
                     || timeIndexContradictsLog(oi, ti, m.buffer()) != null) {
                 rebuildIndexes(oi, ti, m.buffer());
             }
@@ -338,7 +350,7 @@ public final class LogSegment {
             }
             offsetIndex = oi;
             timeIndex = ti;
-            bytesSinceLastIndexEntry = size - oi.lastPosition();
+            bytesSinceLastIndexEntry = size() - oi.lastPosition();
             if (ti.entries() > 0) {
                 maxTimestampSoFar = ti.lastTimestamp();
                 offsetOfMaxTimestampSoFar = ti.lastOffset();
@@ -392,9 +404,9 @@ public final class LogSegment {
             if (present) {
                 OffsetIndex oi = openOffsetIndex(false);
                 TimeIndex ti = openTimeIndex(false);
-                String problem = oi.sanityCheck(size);
+                String problem = oi.sanityCheck(size());
                 if (problem == null) {
-                    problem = ti.sanityCheck(size);
+                    problem = ti.sanityCheck(size());
                 }
                 if (problem == null) {
                     problem = timeIndexContradictsLog(oi, ti, buffer());
@@ -446,7 +458,7 @@ public final class LogSegment {
         long offset = empty ? baseOffset : ti.lastOffset();
         RecordBatchView view = new RecordBatchView();
         boolean found = empty;
-        int limit = size;
+        int limit = size();
         for (int pos = empty ? 0 : oi.lookup(offset); pos < limit; pos += view.sizeInBytes()) {
             if (limit - pos < HEADER_SIZE || pos < 0) {
                 return "no whole batch at position " + pos;
@@ -482,7 +494,7 @@ public final class LogSegment {
         long maxTs = TimeIndex.NO_TIMESTAMP;
         long maxTsOffset = -1;
         long previousLast = baseOffset - 1;
-        int limit = size;
+        int limit = size();
         while (pos < limit) {
             if (limit - pos < HEADER_SIZE) {
                 break;
@@ -627,7 +639,7 @@ public final class LogSegment {
 
     /** The next offset from the batches after the last index entry (all of them when none). */
     private long scanTailForNextOffset() {
-        int limit = size;
+        int limit = size();
         if (limit == 0) {
             return baseOffset;
         }
@@ -896,7 +908,7 @@ public final class LogSegment {
         // Cleared first: an append committed while forcing sets it again, so it is not lost.
         flushed = true;
         MappedByteBuffer m = mmap;
-        int s = size;
+        int s = size();
         if (m != null && !m.isReadOnly() && s > 0) {
             m.force(0, s);
         }
@@ -997,7 +1009,7 @@ public final class LogSegment {
      * @return an offset, or -1
      */
     public long findOffsetByTimestamp(long timestamp, long startingOffset, RecordBatchView view, RecordCursor cursor) {
-        int limit = size;
+        int limit = size();
         long indexed = timeIndex().lookup(timestamp);
         long from = Math.max(indexed, startingOffset);
         int pos = translateOffset(from, view, limit);
@@ -1050,7 +1062,7 @@ public final class LogSegment {
      */
     public synchronized long truncateTo(long offset) {
         RecordBatchView view = new RecordBatchView();
-        int pos = translateOffset(offset, view, size);
+        int pos = translateOffset(offset, view, size());
         if (pos < 0) {
             return nextOffset();
         }
@@ -1122,6 +1134,8 @@ public final class LogSegment {
         if (renamed) {
             return;
         }
+        // Known before the files move: a reader asking meanwhile would look under the old name.
+        size();
         synchronized (reserveLock) {
             active = false;
         }
@@ -1213,6 +1227,6 @@ public final class LogSegment {
 
     @Override
     public String toString() {
-        return "LogSegment[" + logFile + ", size=" + size + (active ? ", active" : "") + "]";
+        return "LogSegment[" + logFile + ", size=" + size() + (active ? ", active" : "") + "]";
     }
 }
