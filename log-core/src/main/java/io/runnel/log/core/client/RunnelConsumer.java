@@ -36,7 +36,8 @@ import io.runnel.log.core.group.GroupCoordinator;
  * {@link #wakeup()} or {@link #close()} wakes it (no polling loop with the default strategy).
  *
  * <p>Not thread-safe: one thread at a time; each call claims the consumer with a CAS and a second
- * thread gets {@link ConcurrentModificationException}. {@link #wakeup()} may be called from any
+ * thread gets {@link ConcurrentModificationException} ({@link LogClosedException} once a close has
+ * begun). {@link #wakeup()} may be called from any
  * thread, and so may {@link #close()}: while another thread is inside a call, close marks the
  * consumer closed, wakes it, and that thread leaves the group as its call ends.
  */
@@ -56,6 +57,8 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final java.util.function.Consumer<Object> onClose;
     private volatile boolean closed;
+    /** Set as {@link #close()} starts, before it claims the consumer: a call racing it is refused as closed. */
+    private volatile boolean closing;
     private Mode mode = Mode.NONE;
 
     /**
@@ -95,6 +98,10 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
             return;
         }
         if (!owner.compareAndSet(null, me)) {
+            if (closing) {
+                // The owner is the closing thread, or a call that close() has just woken.
+                throw new LogClosedException("consumer is closed");
+            }
             Thread other = owner.get();
             throw new ConcurrentModificationException("consumer is in use by thread "
                     + (other == null ? "(just released)" : other.getName())
@@ -414,6 +421,7 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
         if (closed) {
             return;
         }
+        closing = true;
         Thread me = Thread.currentThread();
         if (owner.get() != me && !owner.compareAndSet(null, me)) {
             // Another thread is inside a call: it leaves the group as that call ends.

@@ -163,6 +163,41 @@ class ConsumerBadInputTest {
     }
 
     @Test
+    void aCallRacingCloseFromAnotherThreadGetsLogClosedException() throws Exception {
+        Consumer<String, String> c = consumer("g");
+        CompletableFuture<Throwable> racing = new CompletableFuture<>();
+        c.subscribe(List.of("t"), new RebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // close() holds the consumer here; another thread's poll races it (CloseUnderLoadTest found it)
+                Thread t = new Thread(() -> {
+                    try {
+                        c.poll(Duration.ZERO);
+                        racing.complete(null);
+                    } catch (Throwable e) {
+                        racing.complete(e);
+                    }
+                });
+                t.start();
+                try {
+                    t.join(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+        });
+        c.poll(Duration.ZERO);
+        assertEquals(2, c.assignment().size(), "owns both partitions, so close() revokes them");
+        c.close();
+        Throwable seen = racing.get(60, TimeUnit.SECONDS);
+        assertTrue(seen instanceof LogClosedException, "expected LogClosedException, got " + seen);
+    }
+
+    @Test
     void pollInsideARebalanceListenerIsRefused() {
         try (Consumer<String, String> c = consumer("g")) {
             c.subscribe(List.of("t"), new RebalanceListener() {
