@@ -1,14 +1,11 @@
 package io.runnel.log.core.storage;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 import io.runnel.log.CorruptLogException;
 import io.runnel.log.StorageException;
@@ -37,17 +34,20 @@ final class PartitionLogLoader {
     }
 
     static LogSegment[] load(Path dir, LogConfig config, boolean cleanShutdown, long recoveryPoint) {
-        List<Long> bases = new ArrayList<>();
+        // Primitive and sorted: a set of boxed base offsets collided into tree bins and was most
+        // of a clean open's time per segment.
+        long[] bases = new long[16];
+        int count = 0;
         try {
             Files.createDirectories(dir);
-            List<String> names = list(dir);
+            String[] names = list(dir);
             if (needsSwapRecovery(names)) {
                 SegmentSwap.recover(dir);
                 names = list(dir);
             }
             // A log without its index files is fine (they are rebuilt); index files without a log are not.
-            Set<Long> logBases = new HashSet<>();
             List<String> indexFiles = new ArrayList<>();
+            long[] indexBases = new long[16];
             for (String name : names) {
                 if (name.endsWith(SegmentFiles.DELETED_SUFFIX) || name.endsWith(SegmentFiles.TMP_SUFFIX)) {
                     Path f = dir.resolve(name);
@@ -57,16 +57,23 @@ final class PartitionLogLoader {
                 }
                 long base = SegmentFiles.baseOffsetOf(name, SegmentFiles.LOG_SUFFIX);
                 if (base >= 0) {
-                    bases.add(base);
-                    logBases.add(base);
-                } else if (SegmentFiles.baseOffsetOf(name, SegmentFiles.INDEX_SUFFIX) >= 0
-                        || SegmentFiles.baseOffsetOf(name, SegmentFiles.TIME_INDEX_SUFFIX) >= 0) {
+                    if (count == bases.length) {
+                        bases = Arrays.copyOf(bases, count * 2);
+                    }
+                    bases[count++] = base;
+                } else if ((base = SegmentFiles.baseOffsetOf(name, SegmentFiles.INDEX_SUFFIX)) >= 0
+                        || (base = SegmentFiles.baseOffsetOf(name, SegmentFiles.TIME_INDEX_SUFFIX)) >= 0) {
+                    if (indexFiles.size() == indexBases.length) {
+                        indexBases = Arrays.copyOf(indexBases, indexBases.length * 2);
+                    }
+                    indexBases[indexFiles.size()] = base;
                     indexFiles.add(name);
                 }
             }
-            for (String name : indexFiles) {
-                if (!logBases.contains(Long.parseLong(name.substring(0, 20)))) {
-                    Path f = dir.resolve(name);
+            Arrays.sort(bases, 0, count);
+            for (int i = 0; i < indexFiles.size(); i++) {
+                if (Arrays.binarySearch(bases, 0, count, indexBases[i]) < 0) {
+                    Path f = dir.resolve(indexFiles.get(i));
                     LOG.info("removing index {} whose segment is gone", f);
                     Files.deleteIfExists(f);
                 }
@@ -74,14 +81,13 @@ final class PartitionLogLoader {
         } catch (IOException e) {
             throw new StorageException("cannot list partition directory " + dir + ": " + e.getMessage(), e);
         }
-        Collections.sort(bases);
-        List<LogSegment> segs = new ArrayList<>();
-        if (bases.isEmpty()) {
+        List<LogSegment> segs = new ArrayList<>(Math.max(1, count));
+        if (count == 0) {
             segs.add(LogSegment.create(dir, 0, config, 0));
             return segs.toArray(new LogSegment[0]);
         }
-        for (long base : bases) {
-            segs.add(LogSegment.open(dir, base, config));
+        for (int i = 0; i < count; i++) {
+            segs.add(LogSegment.open(dir, bases[i], config));
         }
         if (!cleanShutdown) {
             recover(segs, recoveryPoint, config);
@@ -99,19 +105,20 @@ final class PartitionLogLoader {
         return segs.toArray(new LogSegment[0]);
     }
 
-    /** The names in a directory: one listing serves the whole open, which must not grow much with the segments. */
-    private static List<String> list(Path dir) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                names.add(f.getFileName().toString());
-            }
+    /**
+     * The names in a directory: one listing serves the whole open, which must not grow much with
+     * the segments (names only: no {@link Path} per entry).
+     */
+    private static String[] list(Path dir) throws IOException {
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            throw new IOException("cannot list the directory");
         }
         return names;
     }
 
     /** Whether a compaction left a swap or its staging directory behind (see {@link SegmentSwap#recover}). */
-    private static boolean needsSwapRecovery(List<String> names) {
+    private static boolean needsSwapRecovery(String[] names) {
         for (String name : names) {
             if (name.endsWith(SegmentSwap.SWAP_SUFFIX) || name.equals(SegmentSwap.STAGING_DIR)) {
                 return true;

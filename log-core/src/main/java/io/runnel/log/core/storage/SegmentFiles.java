@@ -35,6 +35,15 @@ public final class SegmentFiles {
      * @return e.g. {@code 00000000000000000042}
      */
     public static String filenamePrefix(long offset) {
+        if (offset >= 0) { // every base offset: digits written from the right, no intermediate string
+            byte[] digits = new byte[20];
+            long v = offset;
+            for (int i = 19; i >= 0; i--) {
+                digits[i] = (byte) ('0' + (int) (v % 10));
+                v /= 10;
+            }
+            return new String(digits, java.nio.charset.StandardCharsets.US_ASCII);
+        }
         String digits = Long.toString(offset);
         StringBuilder sb = new StringBuilder(20);
         for (int i = digits.length(); i < 20; i++) {

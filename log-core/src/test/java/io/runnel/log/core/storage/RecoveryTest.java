@@ -198,12 +198,22 @@ class RecoveryTest {
 
     @Test
     void leftOverDeletedAndTmpFilesAreRemoved() throws IOException {
-        write(10);
+        write(500);
         Files.write(pdir().resolve("00000000000000000077.log.deleted"), new byte[10]);
         Files.write(pdir().resolve("leader-epoch-checkpoint.tmp"), new byte[10]);
         Files.write(pdir().resolve("00000000000000099999.index"), new byte[16]);
+        Files.write(pdir().resolve("00000000000000000001.timeindex"), new byte[12]);
+        List<Path> segments = logs();
+        assertTrue(segments.size() > 2, "several segments: " + segments);
         try (PartitionLog log = open(true)) {
-            assertEquals(10, checkPrefix(log));
+            assertEquals(500, checkPrefix(log));
+            assertEquals(segments.size(), log.segmentCount());
+        }
+        assertTrue(Files.notExists(pdir().resolve("00000000000000000001.timeindex")));
+        for (Path log : segments) { // the indexes of every segment are kept
+            String base = log.getFileName().toString().substring(0, 20);
+            assertTrue(Files.exists(pdir().resolve(base + ".index")), base);
+            assertTrue(Files.exists(pdir().resolve(base + ".timeindex")), base);
         }
         assertTrue(Files.notExists(pdir().resolve("00000000000000000077.log.deleted")));
         assertTrue(Files.notExists(pdir().resolve("leader-epoch-checkpoint.tmp")));
