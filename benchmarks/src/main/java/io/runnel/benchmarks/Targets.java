@@ -71,9 +71,17 @@ final class Targets {
         line(out, "Sequential zero-copy read >= 50% of the raw read baseline (the faster of mapped and FileChannel)",
                 rawReadMet, rawRead + " of the baseline");
 
-        double p99 = ratio(find(rows, "latency", "RunnelClient", "sendToReceive", "waitStrategy", "BUSY_SPIN"),
-                find(rows, "latency", "Chronicle", "sendToReceive", "waitStrategy", "BUSY_SPIN"));
-        line(out, "Producer-to-consumer p99, one JVM, busy-spin, <= Chronicle's", p99 <= 1.0, fmt(p99) + " Chronicle's p99");
+        // Chronicle's appender and tailer are its low-level path: the like-for-like is Runnel's
+        // storage engine; the public Producer/Consumer is reported on its own line.
+        Row chronicleLatency = find(rows, "latency", "Chronicle", "sendToReceive", "waitStrategy", "BUSY_SPIN");
+        double p99Log = ratio(find(rows, "latency", "RunnelLog", "sendToReceive", "waitStrategy", "BUSY_SPIN"),
+                chronicleLatency);
+        line(out, "Producer-to-consumer p99, one JVM, busy-spin, <= Chronicle's (storage engine: appendRecord, read)",
+                p99Log <= 1.0, fmt(p99Log) + " Chronicle's p99");
+        double p99Client = ratio(find(rows, "latency", "RunnelClient", "sendToReceive", "waitStrategy", "BUSY_SPIN"),
+                chronicleLatency);
+        line(out, "Producer-to-consumer p99, one JVM, busy-spin, <= Chronicle's (public API: Producer.send, Consumer.poll)",
+                p99Client <= 1.0, fmt(p99Client) + " Chronicle's p99");
 
         for (String state : List.of("clean", "crash")) {
             double growth = ratio(find(rows, "open", "RunnelClient", "open", "segments", "100", "shutdown", state),

@@ -2,7 +2,6 @@ package io.runnel.log.core.client;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import io.runnel.log.core.LogAccess;
 import io.runnel.log.core.record.RecordBatchView;
 import io.runnel.log.core.record.RecordCursor;
 import io.runnel.log.core.storage.PartitionLog;
+import io.runnel.log.core.storage.ReadHint;
 
 /**
  * The partitions a consumer reads, its position in each, and the reads: CRC-checked, zero-copy
@@ -44,9 +44,10 @@ final class Fetcher<K, V> {
     private final Serde<V> values;
     private final PollWaiter waiter;
     private final Function<TopicPartition, OptionalLong> committed;
-    /** Assigned partitions and positions; null while a partition has none yet. */
-    private final Map<TopicPartition, Long> positions = new LinkedHashMap<>();
-    private final Map<TopicPartition, PartitionLog> watched = new HashMap<>();
+    /** Assigned partitions, in the order they were assigned, and what the fetcher keeps for each. */
+    private final Map<TopicPartition, Assigned> positions = new LinkedHashMap<>();
+    /** {@link #positions}' values as an array, for the loops that run on every poll (and every spin). */
+    private Assigned[] states = new Assigned[0];
     private final RecordBatchView view = new RecordBatchView();
     private final RecordCursor cursor = new RecordCursor();
     /** An immutable copy of the assigned partitions, readable from any thread. */
@@ -56,6 +57,26 @@ final class Fetcher<K, V> {
     private int nextPartition;
     /** Set when a record failed to deserialize after others were already fetched in the same poll. */
     private boolean stopFetch;
+
+    /** One assigned partition: its position (none yet until resolved), its log, and where the last read ended. */
+    private static final class Assigned {
+        final TopicPartition tp;
+        /** Null for a partition of a deleted topic (skipped while its group revokes it). */
+        final PartitionLog log;
+        final ReadHint hint = new ReadHint();
+        boolean hasPosition;
+        long position;
+
+        Assigned(TopicPartition tp, PartitionLog log) {
+            this.tp = tp;
+            this.log = log;
+        }
+
+        void position(long offset) {
+            position = offset;
+            hasPosition = true;
+        }
+    }
 
     Fetcher(LogAccess log, ConsumerConfig config, Serde<K> keys, Serde<V> values, PollWaiter waiter,
             Function<TopicPartition, OptionalLong> committed) {
@@ -89,46 +110,54 @@ final class Fetcher<K, V> {
             if (positions.containsKey(tp)) {
                 continue;
             }
-            positions.put(tp, null);
+            PartitionLog plog = null;
             try {
-                PartitionLog plog = log.partitionLog(tp);
-                watched.put(tp, plog);
-                waiter.watch(plog);
+                plog = log.partitionLog(tp);
             } catch (UnknownTopicException e) {
                 if (!skipDeletedTopics) {
                     throw e;
                 }
             }
+            positions.put(tp, new Assigned(tp, plog));
+            if (plog != null) {
+                waiter.watch(plog);
+            }
         }
+        assignmentChanged();
+    }
+
+    private void assignmentChanged() {
         assignment = Set.copyOf(positions.keySet());
+        states = positions.values().toArray(new Assigned[0]);
     }
 
     void remove(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            positions.remove(tp);
-            PartitionLog plog = watched.remove(tp);
-            if (plog != null) {
-                waiter.unwatch(plog);
+            Assigned a = positions.remove(tp);
+            if (a != null && a.log != null) {
+                waiter.unwatch(a.log);
             }
         }
-        assignment = Set.copyOf(positions.keySet());
+        assignmentChanged();
     }
 
     void clear() {
         remove(List.copyOf(positions.keySet()));
     }
 
-    private void requireAssigned(TopicPartition tp) {
-        if (!positions.containsKey(tp)) {
+    private Assigned requireAssigned(TopicPartition tp) {
+        Assigned a = positions.get(tp);
+        if (a == null) {
             throw new IllegalStateException("partition " + tp + " is not assigned to this consumer");
         }
+        return a;
     }
 
-    private long resolvePosition(TopicPartition tp) {
-        Long p = positions.get(tp);
-        if (p != null) {
-            return p;
+    private long resolvePosition(Assigned a) {
+        if (a.hasPosition) {
+            return a.position;
         }
+        TopicPartition tp = a.tp;
         OptionalLong c = committed.apply(tp);
         long start;
         if (c.isPresent()) {
@@ -141,18 +170,16 @@ final class Fetcher<K, V> {
                 case NONE -> throw new NoOffsetForPartitionException(tp);
             };
         }
-        positions.put(tp, start);
+        a.position(start);
         return start;
     }
 
     long position(TopicPartition tp) {
-        requireAssigned(tp);
-        return resolvePosition(tp);
+        return resolvePosition(requireAssigned(tp));
     }
 
     void seek(TopicPartition tp, long offset) {
-        requireAssigned(tp);
-        positions.put(tp, offset);
+        requireAssigned(tp).position(offset);
     }
 
     void seekToBeginning(Collection<TopicPartition> partitions) {
@@ -160,7 +187,7 @@ final class Fetcher<K, V> {
             requireAssigned(tp);
         }
         for (TopicPartition tp : partitions) {
-            positions.put(tp, log.partitionLog(tp).startOffset());
+            positions.get(tp).position(log.partitionLog(tp).startOffset());
         }
     }
 
@@ -169,13 +196,13 @@ final class Fetcher<K, V> {
             requireAssigned(tp);
         }
         for (TopicPartition tp : partitions) {
-            positions.put(tp, log.partitionLog(tp).endOffset());
+            positions.get(tp).position(log.partitionLog(tp).endOffset());
         }
     }
 
     long lag(TopicPartition tp) {
-        requireAssigned(tp);
-        return Math.max(0, log.partitionLog(tp).endOffset() - resolvePosition(tp));
+        Assigned a = requireAssigned(tp);
+        return Math.max(0, log.partitionLog(tp).endOffset() - resolvePosition(a));
     }
 
     /**
@@ -185,9 +212,9 @@ final class Fetcher<K, V> {
      */
     Map<TopicPartition, Long> positions() {
         Map<TopicPartition, Long> out = new LinkedHashMap<>();
-        for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
-            if (e.getValue() != null) {
-                out.put(e.getKey(), e.getValue());
+        for (Assigned a : states) {
+            if (a.hasPosition) {
+                out.put(a.tp, a.position);
             }
         }
         return out;
@@ -195,10 +222,9 @@ final class Fetcher<K, V> {
 
     /** Whether a fetch could return something now: new data, or a position to set. */
     boolean ready() {
-        for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
-            Long p = e.getValue();
-            PartitionLog plog = watched.get(e.getKey());
-            if (p == null || plog == null || plog.isClosed() || p != plog.endOffset()) {
+        for (Assigned a : states) {
+            PartitionLog plog = a.log;
+            if (!a.hasPosition || plog == null || plog.isClosed() || a.position != plog.endOffset()) {
                 return true;
             }
         }
@@ -212,17 +238,18 @@ final class Fetcher<K, V> {
      */
     Map<TopicPartition, List<ConsumerRecord<K, V>>> fetch() {
         Map<TopicPartition, List<ConsumerRecord<K, V>>> out = new LinkedHashMap<>();
-        List<TopicPartition> order = new ArrayList<>(positions.keySet());
-        if (order.isEmpty()) {
+        Assigned[] order = states;
+        if (order.length == 0) {
             return out;
         }
         int budget = config.maxPollRecords();
         stopFetch = false;
-        for (int i = 0; i < order.size() && budget > 0 && !stopFetch; i++) {
-            TopicPartition tp = order.get((nextPartition + i) % order.size());
+        for (int i = 0; i < order.length && budget > 0 && !stopFetch; i++) {
+            Assigned a = order[(nextPartition + i) % order.length];
+            TopicPartition tp = a.tp;
             List<ConsumerRecord<K, V>> records = new ArrayList<>();
             try {
-                fetchPartition(tp, records, budget, out.isEmpty());
+                fetchPartition(a, records, budget, out.isEmpty());
             } catch (UnknownTopicException e) {
                 if (!skipDeletedTopics) {
                     throw e;
@@ -234,7 +261,7 @@ final class Fetcher<K, V> {
                 budget -= records.size();
             }
         }
-        nextPartition = (nextPartition + 1) % order.size();
+        nextPartition = (nextPartition + 1) % order.length;
         return out;
     }
 
@@ -243,19 +270,23 @@ final class Fetcher<K, V> {
      * stops the fetch with the position on it: it is thrown at once when nothing was fetched
      * before it in this poll, else by the next poll, after the good records are returned.
      */
-    private void fetchPartition(TopicPartition tp, List<ConsumerRecord<K, V>> into, int budget, boolean firstInPoll) {
+    private void fetchPartition(Assigned a, List<ConsumerRecord<K, V>> into, int budget, boolean firstInPoll) {
+        TopicPartition tp = a.tp;
         PartitionLog plog = log.partitionLog(tp);
-        long position = resolvePosition(tp);
+        long position = resolvePosition(a);
+        if (position == plog.endOffset()) {
+            return; // nothing new: no read, no allocation
+        }
         if (position < plog.startOffset() || position > plog.endOffset()) {
             if (config.autoOffsetReset() == OffsetReset.NONE) {
                 throw new OffsetOutOfRangeException(tp, position, plog.startOffset(), plog.endOffset());
             }
             position = resetPosition(plog);
-            positions.put(tp, position);
+            a.position(position);
         }
         long[] next = {position};
         try {
-            readInto(tp, plog, position, into, budget, firstInPoll, next);
+            readInto(a, plog, position, into, budget, firstInPoll, next);
         } catch (OffsetOutOfRangeException e) {
             // Retention deleted the segment between the range check and the read.
             if (config.autoOffsetReset() == OffsetReset.NONE || !into.isEmpty()) {
@@ -263,9 +294,9 @@ final class Fetcher<K, V> {
             }
             position = resetPosition(plog);
             next[0] = position;
-            readInto(tp, plog, position, into, budget, firstInPoll, next);
+            readInto(a, plog, position, into, budget, firstInPoll, next);
         }
-        positions.put(tp, next[0]);
+        a.position(next[0]);
     }
 
     /** Where {@code auto.offset.reset} puts a position outside the log. */
@@ -273,8 +304,9 @@ final class Fetcher<K, V> {
         return config.autoOffsetReset() == OffsetReset.EARLIEST ? plog.startOffset() : plog.endOffset();
     }
 
-    private void readInto(TopicPartition tp, PartitionLog plog, long position, List<ConsumerRecord<K, V>> into,
+    private void readInto(Assigned a, PartitionLog plog, long position, List<ConsumerRecord<K, V>> into,
                           int budget, boolean firstInPoll, long[] next) {
+        TopicPartition tp = a.tp;
         plog.read(position, MAX_BYTES_PER_READ, true, view, batch -> {
             cursor.reset(batch);
             while (cursor.next()) {
@@ -286,7 +318,7 @@ final class Fetcher<K, V> {
                 try {
                     record = toRecord(tp);
                 } catch (SerializationException e) {
-                    positions.put(tp, offset);
+                    a.position(offset);
                     if (firstInPoll && into.isEmpty()) {
                         throw e;
                     }
@@ -302,7 +334,7 @@ final class Fetcher<K, V> {
             }
             next[0] = Math.max(next[0], batch.lastOffset() + 1);
             return true;
-        });
+        }, a.hint);
     }
 
     private ConsumerRecord<K, V> toRecord(TopicPartition tp) {

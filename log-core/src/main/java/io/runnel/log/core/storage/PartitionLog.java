@@ -69,6 +69,8 @@ public final class PartitionLog implements AutoCloseable {
     private final Object waitersLock = new Object();
     private volatile long endOffset;
     private volatile long startOffset;
+    /** Counts truncations: a {@link ReadHint} taken before one no longer applies. */
+    private volatile long truncations;
     /** Every offset below it is on the storage device. */
     private volatile long recoveryPoint;
     private volatile boolean closed;
@@ -662,6 +664,26 @@ public final class PartitionLog implements AutoCloseable {
      * @throws CorruptLogException       when a batch fails its checks (names file and position)
      */
     public long read(long offset, int maxBytes, boolean verifyCrc, RecordBatchView view, BatchHandler handler) {
+        return read(offset, maxBytes, verifyCrc, view, handler, null);
+    }
+
+    /**
+     * {@link #read(long, int, boolean, RecordBatchView, BatchHandler)}, starting where the
+     * reader's last read ended when {@code offset} is where it ended ({@link ReadHint}), and
+     * remembering where this one ends.
+     *
+     * @param offset    the first offset wanted
+     * @param maxBytes  a soft limit on the bytes handed over
+     * @param verifyCrc whether to check each batch's CRC first
+     * @param view      the reader's scratch view
+     * @param handler   receives the batches
+     * @param hint      the reader's hint, or null
+     * @return the offset after the last batch handed over, or {@code offset} when none
+     * @throws OffsetOutOfRangeException when {@code offset} is below the start or above the end
+     * @throws CorruptLogException       when a batch fails its checks (names file and position)
+     */
+    public long read(long offset, int maxBytes, boolean verifyCrc, RecordBatchView view, BatchHandler handler,
+                     ReadHint hint) {
         long end = endOffset;
         if (offset == end) {
             checkReadable();
@@ -673,6 +695,7 @@ public final class PartitionLog implements AutoCloseable {
         }
         int handed = 0;
         long next = offset;
+        long truncated = truncations;
         for (int attempt = 0; ; attempt++) {
             LogSegment[] segs = segments;
             int idx = floorSegment(segs, next);
@@ -688,7 +711,10 @@ public final class PartitionLog implements AutoCloseable {
                 }
                 try {
                     int limit = seg.size();
-                    int pos = seg.translateOffset(next, view, limit);
+                    int pos = hint == null ? -1 : hint.positionIn(seg, next, truncated, limit);
+                    if (pos < 0) {
+                        pos = seg.translateOffset(next, view, limit);
+                    }
                     if (pos < 0) {
                         continue;
                     }
@@ -719,6 +745,7 @@ public final class PartitionLog implements AutoCloseable {
                         }
                         follows = true;
                         if (view.baseOffset() >= end) {
+                            remember(hint, seg, pos, next, truncated);
                             return next;
                         }
                         if (verifyCrc && !view.isValid()) {
@@ -735,10 +762,12 @@ public final class PartitionLog implements AutoCloseable {
                                     "batch at offset " + view.baseOffset() + ": " + e.getMessage(), e);
                         }
                         if (!more || handed >= maxBytes) {
+                            remember(hint, seg, pos + size, next, truncated);
                             return next;
                         }
                         pos += size;
                     }
+                    remember(hint, seg, pos, next, truncated);
                 } finally {
                     seg.release();
                 }
@@ -750,6 +779,12 @@ public final class PartitionLog implements AutoCloseable {
                 checkReadable();
                 throw new OffsetOutOfRangeException(id, next, startOffset, endOffset);
             }
+        }
+    }
+
+    private static void remember(ReadHint hint, LogSegment seg, int position, long next, long truncations) {
+        if (hint != null) {
+            hint.remember(seg, position, next, truncations);
         }
     }
 
@@ -826,6 +861,7 @@ public final class PartitionLog implements AutoCloseable {
             if (offset < 0) {
                 throw new IllegalArgumentException("offset must be >= 0, was " + offset);
             }
+            truncations++; // under the append lock, before any byte changes: a hint taken now is stale
             LogSegment[] segs = segments;
             if (offset <= startOffset || offset <= segs[0].baseOffset()) {
                 for (LogSegment s : segs) {
