@@ -42,7 +42,11 @@ public final class ConsumerRecords<K, V> implements Iterable<ConsumerRecord<K, V
         int total = 0;
         for (Map.Entry<TopicPartition, List<ConsumerRecord<K, V>>> e : records.entrySet()) {
             TopicPartition tp = Objects.requireNonNull(e.getKey(), "partition");
-            List<ConsumerRecord<K, V>> list = List.copyOf(Objects.requireNonNull(e.getValue(), "records of " + tp));
+            List<ConsumerRecord<K, V>> value = e.getValue();
+            if (value == null) { // the message is built only when needed: this runs on every poll
+                throw new NullPointerException("records of " + tp);
+            }
+            List<ConsumerRecord<K, V>> list = List.copyOf(value);
             if (list.isEmpty()) {
                 continue;
             }

@@ -48,6 +48,8 @@ final class Fetcher<K, V> {
     private final Map<TopicPartition, Assigned> positions = new LinkedHashMap<>();
     /** {@link #positions}' values as an array, for the loops that run on every poll (and every spin). */
     private Assigned[] states = new Assigned[0];
+    /** The records of the partition being fetched, copied out when there are any. */
+    private final List<ConsumerRecord<K, V>> scratch = new ArrayList<>();
     private final RecordBatchView view = new RecordBatchView();
     private final RecordCursor cursor = new RecordCursor();
     /** An immutable copy of the assigned partitions, readable from any thread. */
@@ -237,19 +239,20 @@ final class Fetcher<K, V> {
      * @return the records per partition; empty when there are none
      */
     Map<TopicPartition, List<ConsumerRecord<K, V>>> fetch() {
-        Map<TopicPartition, List<ConsumerRecord<K, V>>> out = new LinkedHashMap<>();
         Assigned[] order = states;
         if (order.length == 0) {
-            return out;
+            return Map.of();
         }
+        // Nothing is allocated for partitions without new records: an empty poll allocates nothing.
+        Map<TopicPartition, List<ConsumerRecord<K, V>>> out = null;
         int budget = config.maxPollRecords();
         stopFetch = false;
         for (int i = 0; i < order.length && budget > 0 && !stopFetch; i++) {
             Assigned a = order[(nextPartition + i) % order.length];
-            TopicPartition tp = a.tp;
-            List<ConsumerRecord<K, V>> records = new ArrayList<>();
+            List<ConsumerRecord<K, V>> records = scratch;
+            records.clear();
             try {
-                fetchPartition(a, records, budget, out.isEmpty());
+                fetchPartition(a, records, budget, out == null);
             } catch (UnknownTopicException e) {
                 if (!skipDeletedTopics) {
                     throw e;
@@ -257,12 +260,17 @@ final class Fetcher<K, V> {
                 continue; // deleted: the group revokes it at the next sync
             }
             if (!records.isEmpty()) {
-                out.put(tp, records);
+                if (out == null) {
+                    out = new LinkedHashMap<>();
+                }
+                // Immutable: ConsumerRecords keeps it as it is instead of copying it again.
+                out.put(a.tp, List.copyOf(records));
                 budget -= records.size();
+                records.clear();
             }
         }
         nextPartition = (nextPartition + 1) % order.length;
-        return out;
+        return out == null ? Map.of() : out;
     }
 
     /**

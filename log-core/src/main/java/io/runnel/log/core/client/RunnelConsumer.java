@@ -60,6 +60,8 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
     /** Set as {@link #close()} starts, before it claims the consumer: a call racing it is refused as closed. */
     private volatile boolean closing;
     private Mode mode = Mode.NONE;
+    /** {@link #ready()}, made once: a method reference per wait would allocate on every empty poll. */
+    private final java.util.function.BooleanSupplier readyCheck = this::ready;
 
     /**
      * Creates a consumer.
@@ -259,7 +261,7 @@ public final class RunnelConsumer<K, V> implements Consumer<K, V> {
                         return ConsumerRecords.empty();
                     }
                     long until = mode == Mode.SUBSCRIBED ? session.waitDeadline(deadline) : deadline;
-                    waiter.await(until, this::ready);
+                    waiter.await(until, readyCheck);
                 }
             } finally {
                 if (mode == Mode.SUBSCRIBED) {
