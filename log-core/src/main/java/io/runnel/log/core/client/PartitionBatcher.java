@@ -292,8 +292,10 @@ final class PartitionBatcher {
                 if (openIsDue()) {
                     makeDue(open);
                 }
-                taken.addAll(due);
-                due.clear();
+                // One by one: addAll would copy the deque into a new array on every round.
+                for (ProducerBatch b = due.pollFirst(); b != null; b = due.pollFirst()) {
+                    taken.add(b);
+                }
                 if (waiters > 0) {
                     // Senders held back by the backlog may go on.
                     progress.signalAll();
