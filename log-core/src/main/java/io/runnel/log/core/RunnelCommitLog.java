@@ -273,7 +273,9 @@ public final class RunnelCommitLog implements CommitLog, LogAccess {
     }
 
     private void removeLeftOverTmpFiles() {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SegmentFiles.TMP_SUFFIX)) {
+        // A filter, not a glob: the glob compiled a regular expression on every open.
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().endsWith(SegmentFiles.TMP_SUFFIX))) {
             for (Path p : entries) {
                 if (Files.isRegularFile(p)) {
                     LOG.info("removing left-over {}", p);

@@ -48,7 +48,6 @@ final class LogCleaner {
     private final RecordCursor cursor = new RecordCursor();
     private final ByteBuffer emptyBatch = ByteBuffer.allocate(RecordBatchDescriptor.HEADER_SIZE);
 
-    /** What a pass did. */
     /**
      * What a pass did.
      *

@@ -39,7 +39,10 @@ final class PartitionLogLoader {
         long[] bases = new long[16];
         int count = 0;
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                // Only when missing: on an existing directory it throws and catches an exception inside.
+                Files.createDirectories(dir);
+            }
             String[] names = list(dir);
             if (needsSwapRecovery(names)) {
                 SegmentSwap.recover(dir);
