@@ -273,14 +273,11 @@ public final class RecordCursor {
                 payloadIndex);
     }
 
-    /** Where a record's varints take no fast path: {@link #readRecordFast} leaves it to {@link #readRecordChecked}. */
-    private static final int SLOW = -1;
-    /** The value of the last varlong {@link #varlong} decoded. */
-    private long decodedLong;
+    private static final int SLOW = VarintReader.NOT_DECODED;
 
     private void readRecord() {
         int start = reader.index();
-        if (start < recordsEnd && readRecordFast(reader.buffer(), start)) {
+        if (start < recordsEnd && readRecordFast(reader, start)) {
             return;
         }
         readRecordChecked();
@@ -293,8 +290,8 @@ public final class RecordCursor {
      * long, a delta out of order) returns false with nothing changed, and {@link #readRecordChecked}
      * decodes the record again and says what is wrong.
      */
-    private boolean readRecordFast(ByteBuffer b, int start) {
-        long r = varint(b, start, recordsEnd);
+    private boolean readRecordFast(VarintReader in, int start) {
+        long r = in.varintAt(start, recordsEnd);
         int i = (int) r;
         if (i == SLOW) {
             return false;
@@ -305,29 +302,32 @@ public final class RecordCursor {
         }
         int bodyEnd = i + length;
         i++; // attributes, unused in v2 records; the body holds at least 6 bytes
-        i = varlong(b, i, bodyEnd);
+        i = in.varlongAt(i, bodyEnd);
         if (i == SLOW) {
             return false;
         }
-        long tsDelta = decodedLong;
-        r = varint(b, i, bodyEnd);
+        long tsDelta = in.decodedLong();
+        r = in.varintAt(i, bodyEnd);
         i = (int) r;
         int delta = (int) (r >> 32);
         if (i == SLOW || delta <= previousOffsetDelta || delta > lastOffsetDelta) {
             return false;
         }
-        long key = lengthAt(b, i, bodyEnd);
+        long key = lengthAt(in, i, bodyEnd);
         int kOffset = (int) key;
-        long value = kOffset == SLOW ? key : lengthAt(b, kOffset + Math.max((int) (key >> 32), 0), bodyEnd);
+        if (kOffset == SLOW) {
+            return false;
+        }
+        int kLength = (int) (key >> 32);
+        long value = lengthAt(in, kOffset + Math.max(kLength, 0), bodyEnd);
         int vOffset = (int) value;
         if (vOffset == SLOW) {
             return false;
         }
-        int kLength = (int) (key >> 32);
         int vLength = (int) (value >> 32);
         i = vOffset + Math.max(vLength, 0);
         // No headers: their count is the last byte, 0.
-        if (i != bodyEnd - 1 || b.get(i) != 0) {
+        if (i != bodyEnd - 1 || in.buffer().get(i) != 0) {
             return false;
         }
         timestampDelta = tsDelta;
@@ -338,52 +338,19 @@ public final class RecordCursor {
         valueLength = vLength;
         valueOffset = vOffset;
         headerCount = 0;
-        reader.skip("record", bodyEnd - start);
+        in.skip("record", bodyEnd - start);
         return true;
-    }
-
-    /** A zig-zag varint at {@code i}, below {@code limit}: {@code value << 32 | next index}, or {@link #SLOW} in the low half. */
-    private static long varint(ByteBuffer b, int i, int limit) {
-        int raw = 0;
-        for (int shift = 0; shift < 7 * Varints.MAX_VARINT_SIZE; shift += 7) {
-            if (i >= limit) {
-                return SLOW & 0xFFFFFFFFL;
-            }
-            byte x = b.get(i++);
-            raw |= (x & 0x7F) << shift;
-            if (x >= 0) {
-                return ((long) ((raw >>> 1) ^ -(raw & 1)) << 32) | i;
-            }
-        }
-        return SLOW & 0xFFFFFFFFL;
     }
 
     /**
      * A key or value length at {@code i} (-1 for null) whose bytes fit below {@code limit}:
      * {@code length << 32 | index of the bytes}, or {@link #SLOW} in the low half.
      */
-    private static long lengthAt(ByteBuffer b, int i, int limit) {
-        long r = varint(b, i, limit);
+    private static long lengthAt(VarintReader in, int i, int limit) {
+        long r = in.varintAt(i, limit);
         int next = (int) r;
         int length = (int) (r >> 32);
         return next == SLOW || length < -1 || length > limit - next ? SLOW & 0xFFFFFFFFL : r;
-    }
-
-    /** A zig-zag varlong at {@code i}, below {@code limit}, into {@link #decodedLong}: the next index, or {@link #SLOW}. */
-    private int varlong(ByteBuffer b, int i, int limit) {
-        long raw = 0;
-        for (int shift = 0; shift < 7 * Varints.MAX_VARLONG_SIZE; shift += 7) {
-            if (i >= limit) {
-                return SLOW;
-            }
-            byte x = b.get(i++);
-            raw |= (long) (x & 0x7F) << shift;
-            if (x >= 0) {
-                decodedLong = (raw >>> 1) ^ -(raw & 1);
-                return i;
-            }
-        }
-        return SLOW;
     }
 
     private void readRecordChecked() {
